@@ -1,0 +1,227 @@
+"""The pipeline: one article in, its mentions, events and relations out.
+
+``Processor`` holds the loaded resources (actor base, gazetteer, spaCy model) and is built once
+per process; ``run_ingest`` drives it over many articles, with worker processes when asked,
+and writes each article's results in its own transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from frontlines import gazetteer
+from frontlines.actors import ActorBase, ActorMatcher, discover
+from frontlines.dates import DateMention, find_dates
+from frontlines.errors import FrontlinesError, InputError
+from frontlines.events import code_events, detect
+from frontlines.nlp import EntitySpan, Sentence, load_model, split_sentences
+from frontlines.places import PlaceResolver
+from frontlines.records import Article, Event, Mention, Relation
+from frontlines.relations import extract_relations
+from frontlines.store import Store
+
+# Bump when extraction changes, so re-ingesting re-processes documents coded by an older version.
+PIPELINE_VERSION = "0.1.0"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DocumentResult:
+    article: Article
+    mentions: tuple[Mention, ...]
+    events: tuple[Event, ...]
+    relations: tuple[Relation, ...]
+    discoveries: tuple[tuple[str, str, str, int], ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ProcessorConfig:
+    db: str | None = None
+    actor_files: tuple[str, ...] = ()
+    # "all": statistical NER over the whole text (annotate, evaluation of recognition);
+    # "events": only over sentences that can hold an event (ingest: several times faster).
+    ner: str = "events"
+
+
+class Processor:
+    """Loaded resources for running the pipeline over articles."""
+
+    def __init__(self, config: ProcessorConfig) -> None:
+        self.config = config
+        self.base = ActorBase.load([Path(p) for p in config.actor_files])
+        self.actors = ActorMatcher(self.base)
+        if config.db:
+            conn = sqlite3.connect(f"file:{Path(config.db).resolve()}?mode=ro", uri=True, check_same_thread=False)
+        else:
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
+            gazetteer.ensure_schema(conn)
+            gazetteer.build_default(conn)
+        self.places = PlaceResolver(conn)
+
+    def _entities(self, text: str, sentences: Sequence[Sentence]) -> list[EntitySpan]:
+        nlp = load_model(parser=False, ner=True)
+        if self.config.ner == "all":
+            return [EntitySpan(start=e.start_char, end=e.end_char, label=e.label_) for e in nlp(text).ents]
+        spans: list[EntitySpan] = []
+        chosen = [s for s in sentences if detect(text[s.start : s.end]) is not None]
+        for s, doc in zip(chosen, nlp.pipe(text[s.start : s.end] for s in chosen), strict=True):
+            spans.extend(
+                EntitySpan(start=s.start + e.start_char, end=s.start + e.end_char, label=e.label_) for e in doc.ents
+            )
+        return spans
+
+    def annotate(self, article: Article) -> tuple[list[Sentence], list[Mention], list[DateMention]]:
+        text = article.text
+        sentences = split_sentences(text)
+        entities = self._entities(text, sentences)
+        actor_mentions = self.actors.find(text, published=article.published, entities=entities)
+        taken = [(m.start, m.end) for m in actor_mentions]
+        candidates = [(e.start, e.end, e.label) for e in entities if e.label in {"GPE", "LOC", "FAC"}]
+        place_mentions = self.places.find_places(text, exclude=taken, candidates=candidates)
+        dates = find_dates(text, published=article.published)
+        date_mentions = [
+            Mention(
+                start=d.start,
+                end=d.end,
+                text=d.text,
+                kind="date",
+                value=d.date.isoformat() if d.date else "",
+                name=f"precision {d.precision}",
+            )
+            for d in dates
+        ]
+        mentions = sorted([*actor_mentions, *place_mentions, *date_mentions], key=lambda m: (m.start, m.end))
+        return sentences, mentions, dates
+
+    def process(self, article: Article) -> DocumentResult:
+        sentences, mentions, dates = self.annotate(article)
+        events = code_events(article, sentences, mentions, dates)
+        relations = extract_relations(article, sentences, mentions, events, base=self.base)
+        known = [(m.start, m.end) for m in mentions if m.kind == "actor" and m.resolved_id]
+        counts: dict[str, tuple[str, str, int]] = {}
+        for found in discover(article.text, known=known):
+            key = found.name.casefold()
+            name, pattern, n = counts.get(key, (found.name, found.pattern, 0))
+            counts[key] = (name, pattern, n + 1)
+        discoveries = tuple((name, key, pattern, n) for key, (name, pattern, n) in sorted(counts.items()))
+        return DocumentResult(
+            article=article,
+            mentions=tuple(mentions),
+            events=tuple(events),
+            relations=tuple(relations),
+            discoveries=discoveries,
+        )
+
+
+# ------------------------------------------------------------------ batch ingest
+
+_WORKER: Processor | None = None
+
+
+def _init_worker(config: ProcessorConfig) -> None:
+    global _WORKER  # one Processor per worker process, built once
+    _WORKER = Processor(config)
+
+
+def _work(article: Article) -> DocumentResult | InputError:
+    assert _WORKER is not None
+    try:
+        return _WORKER.process(article)
+    except FrontlinesError as exc:
+        return InputError(article.origin or article.external_id, str(exc))
+    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
+        return InputError(article.origin or article.external_id, f"pipeline failed: {exc.__class__.__name__}: {exc}")
+
+
+@dataclass(kw_only=True, slots=True)
+class IngestReport:
+    stored: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    events: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def prepare_store(db: str) -> None:
+    """Create/migrate the store and build the default gazetteer before workers read it."""
+    with Store(db) as store:
+        if not store.conn.execute("SELECT 1 FROM places LIMIT 1").fetchone():
+            with store.transaction() as conn:
+                gazetteer.build_default(conn)
+
+
+def run_ingest(
+    items: Iterable[Article | InputError],
+    *,
+    db: str,
+    workers: int = 1,
+    force: bool = False,
+    actor_files: Sequence[str] = (),
+    on_error: Callable[[str], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """Run the pipeline over articles and store each one's results in its own transaction."""
+    report = IngestReport()
+    prepare_store(db)
+    config = ProcessorConfig(db=db, actor_files=tuple(actor_files))
+
+    def fail(message: str) -> None:
+        report.failed += 1
+        report.errors.append(message)
+        if on_error:
+            on_error(message)
+
+    with Store(db) as store:
+
+        def todo() -> Iterator[Article]:
+            seen: set[str] = set()
+            for item in items:
+                if isinstance(item, InputError):
+                    fail(str(item))
+                    continue
+                if item.external_id in seen:
+                    fail(f"{item.origin}: duplicate document id {item.external_id!r} in this batch (kept the first)")
+                    continue
+                seen.add(item.external_id)
+                state = store.document_state(item.external_id)
+                if not force and state == (item.id, PIPELINE_VERSION):
+                    report.unchanged += 1
+                    if on_progress:
+                        on_progress(1)
+                    continue
+                yield item
+
+        def write(result: DocumentResult | InputError) -> None:
+            if isinstance(result, InputError):
+                fail(str(result))
+            else:
+                store.write_document(
+                    result.article,
+                    mentions=result.mentions,
+                    events=result.events,
+                    relations=result.relations,
+                    discoveries=result.discoveries,
+                    pipeline_version=PIPELINE_VERSION,
+                )
+                report.stored += 1
+                report.events += len(result.events)
+            if on_progress:
+                on_progress(1)
+
+        if workers <= 1:
+            _init_worker(config)
+            for article in todo():
+                write(_work(article))
+        else:
+            with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(config,)) as pool:
+                for result in pool.map(_work, todo(), chunksize=4):
+                    write(result)
+    return report
+
+
+def default_workers() -> int:
+    return max(1, min(4, (os.cpu_count() or 1)))
