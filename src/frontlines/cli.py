@@ -178,7 +178,8 @@ def events(db: str, actor: str | None, etype: str | None, since: str | None, unt
             str(e.fatalities),
             ", ".join(e.source_docs),
         )
-    Console(width=max(100, Console().width)).print(table)
+    console = Console()
+    (console if console.is_terminal else Console(width=180)).print(table)
 
 
 # ------------------------------------------------------------------ annotate

@@ -7,6 +7,7 @@ and writes each article's results in its own transaction.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -52,15 +53,9 @@ class Processor:
 
     def __init__(self, config: ProcessorConfig) -> None:
         self.config = config
-        self.base = ActorBase.load([Path(p) for p in config.actor_files])
-        self.actors = ActorMatcher(self.base)
-        if config.db:
-            conn = sqlite3.connect(f"file:{Path(config.db).resolve()}?mode=ro", uri=True, check_same_thread=False)
-        else:
-            conn = sqlite3.connect(":memory:", check_same_thread=False)
-            gazetteer.ensure_schema(conn)
-            gazetteer.build_default(conn)
-        self.places = PlaceResolver(conn)
+        self.base = _actor_base(config.actor_files)
+        self.actors = _actor_matcher(config.actor_files)
+        self.places = _place_resolver(*_gazetteer_key(config.db))
 
     def _entities(self, text: str, sentences: Sequence[Sentence]) -> list[EntitySpan]:
         nlp = load_model(parser=False, ner=True)
@@ -115,6 +110,43 @@ class Processor:
             relations=tuple(relations),
             discoveries=discoveries,
         )
+
+
+# Loading the actor base, the gazetteer index and the model takes seconds; a process that
+# runs the pipeline several times (tests, the API's ingest endpoint) loads each once.
+
+
+@functools.lru_cache(maxsize=4)
+def _actor_base(files: tuple[str, ...]) -> ActorBase:
+    return ActorBase.load([Path(p) for p in files])
+
+
+@functools.lru_cache(maxsize=4)
+def _actor_matcher(files: tuple[str, ...]) -> ActorMatcher:
+    return ActorMatcher(_actor_base(files))
+
+
+def _gazetteer_key(db: str | None) -> tuple[str | None, int, int]:
+    """The store plus a fingerprint of its places, so an import invalidates the cached index."""
+    if not db:
+        return None, 0, 0
+    conn = sqlite3.connect(f"file:{Path(db).resolve()}?mode=ro", uri=True)
+    try:
+        count, top = conn.execute("SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM places").fetchone()
+    finally:
+        conn.close()
+    return str(Path(db).resolve()), int(count), int(top)
+
+
+@functools.lru_cache(maxsize=2)
+def _place_resolver(db: str | None, _count: int, _top: int) -> PlaceResolver:
+    if db:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(":memory:", check_same_thread=False)
+        gazetteer.ensure_schema(conn)
+        gazetteer.build_default(conn)
+    return PlaceResolver(conn)
 
 
 # ------------------------------------------------------------------ batch ingest

@@ -1,0 +1,235 @@
+"""`make bench`: speed figures, written to BENCHMARKS.md with the machine and the command.
+
+Each measurement runs in its own subprocess so peak memory (max RSS, including worker
+processes) belongs to that measurement alone. Machines here are noisy: every timing is the
+median of several repeats, and ratios are computed within this one run.
+
+Needs ../shared/corpus/fa-kes (skips with a message when absent).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+FAKES = SHARED / "corpus" / "fa-kes" / "FA-KES-Dataset.csv"
+BENCHMARKS = ROOT / "BENCHMARKS.md"
+CSV_MAP = "id=unit_id,text=article_content,title=article_title,published=date,outlet=source"
+
+PRELUDE = textwrap.dedent(
+    """
+    import json, resource, sys, time
+    sys.path.insert(0, %(src)r)
+    def peak_mb():
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        return round(max(own, kids) / 1024, 1)
+    def texts():
+        import csv
+        csv.field_size_limit(sys.maxsize)
+        with open(%(fakes)r, newline="", encoding="utf-8") as f:
+            return [r["article_content"] for r in csv.DictReader(f)]
+    """
+)
+
+
+def run_child(body: str) -> dict[str, Any]:
+    code = PRELUDE % {"src": str(ROOT / "src"), "fakes": str(FAKES)} + textwrap.dedent(body)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode != 0:
+        raise SystemExit(f"bench child failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def spacy_full(repeats: int) -> dict[str, Any]:
+    return run_child(
+        f"""
+        from frontlines.nlp import MODEL_NAMES
+        import spacy
+        nlp = None
+        for name in MODEL_NAMES:
+            try:
+                nlp = spacy.load(name); break
+            except OSError:
+                pass
+        docs = texts()
+        words = sum(len(t.split()) for t in docs)
+        times = []
+        for _ in range({repeats}):
+            t = time.perf_counter()
+            for _doc in nlp.pipe(docs, batch_size=32):
+                pass
+            times.append(time.perf_counter() - t)
+        times.sort()
+        print(json.dumps({{"seconds": times[len(times)//2], "docs": len(docs), "words": words, "peak_mb": peak_mb()}}))
+        """
+    )
+
+
+def ingest(workers: int, repeats: int) -> dict[str, Any]:
+    return run_child(
+        f"""
+        import os, tempfile
+        from frontlines.ingest import ReadOptions, parse_csv_map, read_inputs
+        from frontlines.pipeline import prepare_store, run_ingest
+        items = list(read_inputs([{str(FAKES)!r}], options=ReadOptions(csv_map=parse_csv_map({CSV_MAP!r}))))
+        times = []
+        for _ in range({repeats}):
+            with tempfile.TemporaryDirectory() as tmp:
+                db = os.path.join(tmp, "b.db")
+                prepare_store(db)  # gazetteer build is a one-off, not per-article work
+                t = time.perf_counter()
+                report = run_ingest(items, db=db, workers={workers})
+                times.append(time.perf_counter() - t)
+        times.sort()
+        print(json.dumps({{"seconds": times[len(times)//2], "docs": report.stored, "failed": report.failed, "events": report.events, "peak_mb": peak_mb()}}))
+        """
+    )
+
+
+def actor_speed(repeats: int) -> dict[str, Any]:
+    return run_child(
+        f"""
+        from frontlines.actors import ActorBase, ActorMatcher
+        t = time.perf_counter()
+        matcher = ActorMatcher(ActorBase.load())
+        load = time.perf_counter() - t
+        docs = texts()
+        words = sum(len(x.split()) for x in docs)
+        times = []
+        found = 0
+        for _ in range({repeats}):
+            t = time.perf_counter()
+            found = sum(len(matcher.find(x)) for x in docs)
+            times.append(time.perf_counter() - t)
+        times.sort()
+        s = times[len(times)//2]
+        print(json.dumps({{"words_per_s": words / s, "words": words, "mentions": found, "load_s": load}}))
+        """
+    )
+
+
+def place_speed(repeats: int) -> dict[str, Any]:
+    return run_child(
+        f"""
+        import sqlite3
+        from frontlines import gazetteer
+        from frontlines.places import PlaceResolver
+        conn = sqlite3.connect(":memory:")
+        gazetteer.ensure_schema(conn)
+        t = time.perf_counter()
+        gazetteer.build_default(conn)
+        resolver = PlaceResolver(conn)
+        load = time.perf_counter() - t
+        docs = texts()
+        times = []
+        n = 0
+        for _ in range({repeats}):
+            t = time.perf_counter()
+            n = sum(len(resolver.find_places(x)) for x in docs)
+            times.append(time.perf_counter() - t)
+        times.sort()
+        s = times[len(times)//2]
+        print(json.dumps({{"toponyms_per_s": n / s, "toponyms": n, "load_s": load}}))
+        """
+    )
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    except (OSError, StopIteration):
+        pass
+    return f"{cpu or platform.processor()} ({os.cpu_count()} cores), Python {platform.python_version()}"
+
+
+def update_section(text: str, name: str, body: str) -> str:
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    block = f"{start}\n{body.strip()}\n{end}"
+    if start in text and end in text:
+        return re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _: block, text, flags=re.S)
+    return text.rstrip() + "\n\n" + block + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=3, help="Repeats per timing (median reported).")
+    parser.add_argument("--only", choices=["recognition", "pipeline"], default=None)
+    args = parser.parse_args()
+    if not FAKES.exists():
+        print(f"make bench: {FAKES} not found; skipping the benchmarks.")
+        return 0
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    header = f"Measured {stamp} on {machine()}; medians of {args.repeats} runs, each measurement in its own process."
+    text = BENCHMARKS.read_text("utf-8") if BENCHMARKS.exists() else "# Benchmarks\n"
+
+    if args.only in (None, "recognition"):
+        actors = actor_speed(args.repeats)
+        places = place_speed(args.repeats)
+        body = "\n".join(
+            [
+                header,
+                "",
+                "| stage | throughput | work | load on first use |",
+                "|---|---|---|---|",
+                f"| actor recognition + resolution (`ActorMatcher.find`), 1 core | **{actors['words_per_s']:,.0f} words/s** | {actors['words']:,} words, {actors['mentions']:,} mentions | {actors['load_s']:.2f} s |",
+                f"| toponym recognition + resolution (`PlaceResolver.find_places`), 1 core | **{places['toponyms_per_s']:,.0f} toponyms/s** | {places['toponyms']:,} toponyms | {places['load_s']:.2f} s (default gazetteer build + index) |",
+                "",
+                "Corpus: the 804 FA-KES article texts. Command: `make bench` (`python scripts/bench.py --only recognition`).",
+            ]
+        )
+        print(body)
+        text = update_section(text, "recognition", body)
+
+    if args.only in (None, "pipeline"):
+        base = spacy_full(args.repeats)
+        one = ingest(1, args.repeats)
+        two = ingest(2, args.repeats)
+        rows = [
+            ("plain spaCy `en_core_web_sm`, full pipeline, `nlp.pipe`", base),
+            ("`frontlines ingest`, 1 worker (end to end, into SQLite)", one),
+            ("`frontlines ingest`, 2 workers", two),
+        ]
+        lines = [
+            header,
+            "",
+            "| run | seconds | articles/s | speed vs plain spaCy | peak RSS (MB) |",
+            "|---|---|---|---|---|",
+        ]
+        for label, r in rows:
+            rate = r["docs"] / r["seconds"]
+            lines.append(f"| {label} | {r['seconds']:.1f} | {rate:.1f} | {base['seconds'] / r['seconds']:.2f}x | {r['peak_mb']} |")
+        lines += [
+            "",
+            f"804 FA-KES articles ({base['words']:,} words); ingest stored {one['docs']} documents, {one['events']} events, {one['failed']} failed.",
+            "Command: `make bench` (`python scripts/bench.py --only pipeline`).",
+        ]
+        body = "\n".join(lines)
+        print(body)
+        text = update_section(text, "pipeline", body)
+
+    BENCHMARKS.write_text(text, "utf-8")
+    print(f"make bench: written to {BENCHMARKS.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
