@@ -65,8 +65,8 @@ def normalise_name(name: str) -> str:
     text = re.sub(r"[‘’'`ʼʿ]", "", text)
     text = re.sub(r"[-_/]", " ", text)
     text = re.sub(r"\s+", " ", text).strip()
-    text = re.sub(r"^(the|al) ", "", text)
-    return text
+    text = re.sub(r"^the ", "", text)
+    return re.sub(r"^al ", "", text)
 
 
 def actor_in(name: str, aliases: Sequence[str]) -> bool:

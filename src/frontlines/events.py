@@ -3,6 +3,39 @@
 Input: the article, its sentences, and the mentions the earlier stages found (actors,
 persons, places, dates). Output: Event records, one per day, location, actor pair and type,
 each with the sentences that support it.
+
+How a sentence becomes events:
+
+1. :func:`detect_all` finds trigger words with the lexicon in ``data/event_triggers.yaml``
+   (regular expressions, cheap; :func:`detect` is the fast yes/no the pipeline uses to decide
+   where to run the statistical model).
+2. Only sentences holding a trigger are parsed (spaCy dependency parse). For each trigger
+   the parse decides whether it reports something that happened: a trigger under a modal
+   ("will launch an offensive"), a word of intent ("plans to attack", "vowed to crush"), a
+   condition ("if"), a negation, an accusation or denial ("accused Nusra of kidnapping"), a
+   purpose clause ("an offensive to drive out"), or a generic noun ("any attack") is not an
+   event; habitual or old history ("had previously clashed", "in 2013") is background.
+3. Roles come from the parse of the trigger's clause: subject or agent ("by ISIS") and
+   possessor ("Nusra's withdrawal") are actor1; object, "with"/"against"/"on" objects and
+   passive subjects are actor2; "between A and B" gives both. Speakers ("X said", "told
+   ARA News") are never parties. Known actors missing from the clause fill empty roles;
+   ACLED's generic actors ("Unidentified Armed Group (Syria)", "Civilians (Syria)",
+   "Protesters (Syria)", "Rioters (Syria)") stand in when nothing is named.
+4. One event per named place in the trigger's clause (an offensive on three villages is three
+   events), regions dropped when a town inside them is named; the date comes from the
+   clause, the sentence, or the paragraph, else the publication day at precision 2.
+5. ACLED atomicity over the article: drafts with the same day, place, actor pair and event
+   type are one event (a territory change absorbs the armed clash in the same place).
+6. Fatalities: deaths only (``frontlines.numbers``); claims about different groups in one
+   sentence are added, competing sentences about one event give the lowest; unnumbered
+   deaths count 3, or 10 for a significant attack; a fatality sentence that only refers back
+   ("killed in the fighting") adds to the event it refers to, and an event's deaths are
+   never counted twice across its sentences or split over its places.
+7. Attribution: a named source becomes ``source``; "reportedly", "claimed" lower
+   ``confidence``; ``notes`` is one generated ACLED-style sentence.
+
+An optional learned classifier (:mod:`frontlines.classifier`) can re-rank the sub-event type
+within the event type the rules chose (``model=`` argument); the rules stay the default.
 """
 
 from __future__ import annotations
@@ -11,49 +44,118 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from importlib import resources
+from typing import Any
 
 import yaml
 
 from frontlines.dates import DateMention
 from frontlines.nlp import Sentence
-from frontlines.numbers import conservative_total, find_fatalities
+from frontlines.numbers import FatalityClaim, find_fatalities
 from frontlines.records import SUB_EVENT_TYPES, Article, Event, Evidence, Mention, Place, stable_id
 
 # ACLED's generic actors, by country; their inter codes.
 GENERIC_UNIDENTIFIED = "Unidentified Armed Group ({country})"
 GENERIC_CIVILIANS = "Civilians ({country})"
 GENERIC_REBELS = "Opposition Rebels ({country})"
+GENERIC_PROTESTERS = "Protesters ({country})"
+GENERIC_RIOTERS = "Rioters ({country})"
 ONE_SIDED_CIVILIAN_TARGETS = {"Attack", "Abduction/forced disappearance", "Sexual violence"}
+PROTESTS = {"Peaceful protest", "Protest with intervention", "Excessive force against protesters"}
+RIOTS = {"Violent demonstration", "Mob violence"}
+TERRITORY = {"Non-state actor overtakes territory", "Government regains territory"}
+EXPLOSIONS = {
+    "Chemical weapon",
+    "Air/drone strike",
+    "Suicide bomb",
+    "Shelling/artillery/missile attack",
+    "Remote explosive/landmine/IED",
+    "Grenade",
+}
 # Older than this before publication, a dated event is background history, not news.
 BACKGROUND_AFTER = timedelta(days=45)
+# Unnumbered deaths: ACLED codes 3 for a limited attack and 10 for a significant one.
+LIMITED_DEATHS = 3
+SIGNIFICANT_DEATHS = 10
+# When two sub-types of one event type fall on the same day, place and actor pair, the
+# more specific one names the event (a captured town absorbs the clash there).
+SUB_PRIORITY = {
+    "Non-state actor overtakes territory": 3,
+    "Government regains territory": 3,
+    "Excessive force against protesters": 3,
+    "Protest with intervention": 2,
+    "Suicide bomb": 3,
+    "Chemical weapon": 3,
+    "Air/drone strike": 2,
+    "Remote explosive/landmine/IED": 2,
+    "Shelling/artillery/missile attack": 1,
+    "Armed clash": 0,
+    "Peaceful protest": 0,
+    "Other": -1,
+}
+
+
+# ------------------------------------------------------------------------------ lexicon
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Lexicon:
     triggers: tuple[tuple[str, re.Pattern[str]], ...]
+    any_trigger: re.Pattern[str]
+    generic_explosion: re.Pattern[str]
+    context: re.Pattern[str]
+    anaphoric: frozenset[str]
     non_event: re.Pattern[str]
     uncertainty: re.Pattern[str]
     attribution: tuple[re.Pattern[str], ...]
     background: re.Pattern[str]
+    background_words: re.Pattern[str]
+    modals: frozenset[str]
+    intent: tuple[str, ...]
+    claims: tuple[str, ...]
+    speech: tuple[str, ...]
+    realis_xcomp: tuple[str, ...]
+    irrealis_adjectives: frozenset[str]
+    pro_government: re.Pattern[str]
+    significant: re.Pattern[str]
+
+
+def _alternation(patterns: Sequence[str]) -> str:
+    return r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\b"
 
 
 @functools.lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     raw = yaml.safe_load(resources.files("frontlines.data").joinpath("event_triggers.yaml").read_text("utf-8"))
     triggers = []
+    every: list[str] = []
     for sub, patterns in raw["sub_event_types"].items():
         if sub not in SUB_EVENT_TYPES:
             raise ValueError(f"event_triggers.yaml: unknown sub-event type {sub!r}")
-        triggers.append((sub, re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.I)))
+        triggers.append((sub, re.compile(_alternation(patterns), re.I)))
+        every.extend(patterns)
+    words = list(raw["background_words"])
     return Lexicon(
         triggers=tuple(triggers),
+        any_trigger=re.compile(_alternation(every), re.I),
+        context=re.compile(_alternation(raw["context_triggers"]), re.I),
+        generic_explosion=re.compile(r"^(?:" + "|".join(raw["generic_explosions"]) + r")$", re.I),
+        anaphoric=frozenset(raw["anaphoric_nouns"]),
         non_event=re.compile("|".join(raw["non_event_cues"]), re.I),
         uncertainty=re.compile("|".join(raw["uncertainty_cues"]), re.I),
         attribution=tuple(re.compile(p) for p in raw["attribution_cues"]),
         background=re.compile("|".join(raw["background_cues"]), re.I),
+        background_words=re.compile(r"\b(?:" + "|".join(words) + r")\b", re.I),
+        modals=frozenset(raw["irrealis_modals"]),
+        intent=tuple(raw["intent_heads"]),
+        claims=tuple(raw["claim_heads"]),
+        speech=tuple(raw["speech_heads"]),
+        realis_xcomp=tuple(raw["realis_xcomp"]),
+        irrealis_adjectives=frozenset(raw["irrealis_adjectives"]),
+        pro_government=re.compile("|".join(raw["pro_government_cues"]), re.I),
+        significant=re.compile("|".join(raw["significant_cues"]), re.I),
     )
 
 
@@ -64,18 +166,51 @@ class Trigger:
     end: int
 
 
-def detect(sentence: str) -> Trigger | None:
-    """The sub-event type a sentence reports, or None for no event or a non-event frame."""
+def detect_all(sentence: str) -> list[Trigger]:
+    """Every trigger in ``sentence`` (no frame check): non-overlapping, by position.
+
+    Where matches of two sub-types overlap, the one listed first in the lexicon wins.
+    """
     lex = lexicon()
+    if not lex.any_trigger.search(sentence):
+        return []
+    taken = bytearray(len(sentence))
+    found: list[Trigger] = []
     for sub, pattern in lex.triggers:
-        match = pattern.search(sentence)
-        if match is None:
+        for m in pattern.finditer(sentence):
+            if m.end() == m.start() or 1 in taken[m.start() : m.end()]:
+                continue
+            taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+            found.append(Trigger(sub_event_type=sub, start=m.start(), end=m.end()))
+    found.sort(key=lambda t: t.start)
+    return found
+
+
+CONTEXT = ""  # the sub-event type of a context trigger: taken from the event just reported
+
+
+def _context_triggers(sentence: str, found: list[Trigger]) -> list[Trigger]:
+    out = list(found)
+    for m in lexicon().context.finditer(sentence):
+        if not any(t.start < m.end() and m.start() < t.end for t in found):
+            out.append(Trigger(sub_event_type=CONTEXT, start=m.start(), end=m.end()))
+    out.sort(key=lambda t: t.start)
+    return out
+
+
+def detect(sentence: str) -> Trigger | None:
+    """The sub-event type a sentence reports, or None for no event or a non-event frame.
+
+    A fast check without a parse (the pipeline uses it to pick the sentences worth the
+    statistical model): the first trigger not preceded, within a short window, by a
+    statement/threat cue ("will launch an offensive", "threatened to attack").
+    """
+    lex = lexicon()
+    for trigger in detect_all(sentence):
+        window = sentence[max(0, trigger.start - 60) : trigger.start]
+        if lex.non_event.search(window) or lex.non_event.search(sentence[trigger.start : trigger.end + 12]):
             continue
-        # A statement/threat cue before the trigger ("will launch an offensive") voids it.
-        window = sentence[max(0, match.start() - 60) : match.start()]
-        if lex.non_event.search(window):
-            return None
-        return Trigger(sub_event_type=sub, start=match.start(), end=match.end())
+        return trigger
     return None
 
 
@@ -83,27 +218,377 @@ def interaction(inter1: int, inter2: int) -> int:
     """ACLED interaction: both codes, smaller first; one-sided events are X0."""
     if not inter2:
         return inter1 * 10
+    if not inter1:
+        return inter2 * 10
     low, high = sorted((inter1, inter2))
     return low * 10 + high
 
 
-def _within(m: Mention, s: Sentence) -> bool:
-    return s.start <= m.start and m.end <= s.end
+# ------------------------------------------------------------------------------ parsing
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> Any:
+    from frontlines.nlp import load_model
+
+    return load_model(parser=True, ner=False)
+
+
+def _parse_all(texts: Sequence[str]) -> list[Any]:
+    """Dependency parses, or Nones when no model is installed (the regex frames then decide)."""
+    if not texts:
+        return []
+    try:
+        nlp = _parser()
+    except Exception:  # noqa: BLE001 - without a model the coder still runs, on regex frames
+        return [None] * len(texts)
+    return list(nlp.pipe(texts, batch_size=32))
+
+
+def _starts(word: str, stems: Sequence[str]) -> bool:
+    return any(word.startswith(s) for s in stems)
+
+
+def _is_speech(tok: Any) -> bool:
+    """A verb of saying ("said", "told", "reported"), not "claiming the lives of"."""
+    if tok.pos_ not in ("VERB", "AUX") or not _starts(tok.lower_, lexicon().speech):
+        return False
+    return not any(c.lower_ in ("lives", "life") for c in tok.children)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class _Frame:
+    """What the parse says about one trigger."""
+
+    event: bool
+    background: bool = False
+    reason: str = ""
+    clause: tuple[int, int] = (0, 0)  # character span (sentence-relative) of the trigger's clause
+
+
+def _trigger_token(doc: Any, start: int, end: int) -> Any:
+    toks = [t for t in doc if t.idx < end and t.idx + len(t) > start]
+    if not toks:
+        return None
+    # The syntactic head of the matched words ("car bomb" -> bomb, "took control" -> took).
+    inside = set(t.i for t in toks)
+    for t in toks:
+        if t.head.i not in inside or t.head.i == t.i:
+            return t
+    return toks[0]
+
+
+def _governing_verb(tok: Any) -> Any:
+    t = tok
+    for _ in range(12):
+        if t.pos_ in ("VERB", "AUX") or t.head.i == t.i:
+            return t
+        t = t.head
+    return t
+
+
+def _clause_head(verb: Any) -> Any:
+    """The verb whose subtree is the trigger's clause (up through conjunctions of verbs)."""
+    return verb
+
+
+def _frame(doc: Any, trig: Any) -> _Frame:
+    lex = lexicon()
+    verb = _governing_verb(trig)
+    chain = [trig]
+    t = trig
+    for _ in range(20):
+        if t.head.i == t.i:
+            break
+        t = t.head
+        chain.append(t)
+    lower = trig.lower_
+    # Determiners and adjectives on an event noun: "any attack", "no such action", "future attacks".
+    if trig.pos_ in ("NOUN", "PROPN"):
+        for child in trig.children:
+            if child.dep_ in ("det", "amod", "neg") and child.lower_ in lex.irrealis_adjectives - {"new", "further", "fresh"}:
+                return _Frame(event=False, reason=f"generic {child.lower_}")
+    speech_seen = False
+    for i, c in enumerate(chain):
+        word = c.lower_
+        is_trig = c.i == trig.i
+        for child in c.children:
+            cw = child.lower_
+            if child.dep_ in ("aux", "auxpass") and cw in lex.modals and not speech_seen:
+                return _Frame(event=False, reason=f"modal {cw}")
+            if child.dep_ == "neg" and not speech_seen:
+                return _Frame(event=False, reason="negated")
+            if child.dep_ == "mark" and cw in ("if", "unless", "whether", "lest") and not speech_seen:
+                return _Frame(event=False, reason=f"condition {cw}")
+        if not is_trig and c.pos_ in ("VERB", "NOUN", "ADJ", "AUX") and not speech_seen:
+            if _starts(word, lex.intent) and not (word.startswith("order") and c.dep_ == "pobj"):
+                return _Frame(event=False, reason=f"intent {word}")
+            if _starts(word, lex.claims):
+                return _Frame(event=False, reason=f"claim {word}")
+        if _is_speech(c) and not is_trig:
+            # Past the verb of saying the trigger's own clause ends: what the speaker does
+            # (announce, plan) frames the statement, not the event reported inside it.
+            speech_seen = True
+        # "launched an offensive to drive out X": a purpose clause is not (yet) an event.
+        if (
+            c.pos_ == "VERB"
+            and c.dep_ in ("xcomp", "advcl", "acl", "ccomp", "relcl")
+            and any(ch.dep_ == "aux" and ch.tag_ == "TO" for ch in c.children)
+            and not speech_seen
+        ):
+            head = c.head.lower_
+            if not _starts(head, lex.realis_xcomp) and not (i + 1 < len(chain) and chain[i + 1].lower_ in ("order",)):
+                return _Frame(event=False, reason=f"purpose/intent ({head} to {c.lower_})")
+    # Background: habitual or old ("had previously clashed", "have clashed throughout").
+    span_toks = list((trig if is_adjunct(trig) else verb).subtree)
+    clause = (span_toks[0].idx, span_toks[-1].idx + len(span_toks[-1]))
+    background = bool(lex.background_words.search(doc.text[clause[0] : clause[1]]))
+    for c in chain[1:]:
+        for child in c.children:
+            if child.dep_ in ("advmod", "npadvmod") and lex.background_words.fullmatch(child.lower_):
+                background = True
+    return _Frame(event=True, background=background, clause=clause)
+
+
+def _regex_frame(text: str, trig: Trigger) -> _Frame:
+    lex = lexicon()
+    window = text[max(0, trig.start - 60) : trig.start]
+    if lex.non_event.search(window):
+        return _Frame(event=False, reason="cue")
+    return _Frame(event=True, clause=(0, len(text)))
+
+
+# ------------------------------------------------------------------------------ roles
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class _Role:
+    mention: Mention
+    role: str  # "a1", "a2", "both1", "both2", "assoc1", "speaker", "other"
+    depth: int
+
+
+_A1_DEPS = {"nsubj", "agent", "poss", "csubj"}
+_A2_DEPS = {"dobj", "nsubjpass", "pobj", "attr", "iobj", "dative"}
+_A2_PREPS = {"with", "against", "on", "at", "from", "of", "to", "into", "toward", "towards", "upon", "targeting"}
+
+
+def _mention_head(doc: Any, m: Mention, offset: int) -> Any:
+    toks = [t for t in doc if t.idx < m.end - offset and t.idx + len(t) > m.start - offset]
+    if not toks:
+        return None
+    ids = {t.i for t in toks}
+    for t in toks:
+        if t.head.i not in ids or t.head.i == t.i:
+            return t
+    return toks[-1]
+
+
+def _path_to(tok: Any, target: Any) -> list[Any] | None:
+    """The tokens from ``tok`` up to (not including) ``target``, or None if not below it."""
+    path = [tok]
+    t = tok
+    for _ in range(30):
+        if t.i == target.i:
+            return path[:-1]
+        if t.head.i == t.i:
+            return None
+        t = t.head
+        path.append(t)
+    return None
+
+
+def _role_below(path: list[Any], anchor: Any, nominal_trigger: bool) -> str:
+    """Role of a mention whose path climbs to ``anchor`` (the trigger or its verb)."""
+    if not path:
+        return "a1"
+    top = path[-1]  # the child of the anchor
+    dep = top.dep_
+    lex = lexicon()
+    # Actors inside a speaker's clause or an appositive about sources are not parties.
+    for k, t in enumerate(path[1:], start=1):
+        if _is_speech(t) and path[k - 1].dep_ in ("nsubj", "nsubjpass", "agent"):
+            return "speaker"
+    if dep in ("nsubj", "csubj") and nominal_trigger is False:
+        return "a1"
+    if dep == "nsubj":
+        return "a1"
+    if dep == "agent":
+        return "a1"
+    if dep in ("poss", "compound", "nmod", "amod") and anchor.pos_ in ("NOUN", "PROPN"):
+        # "Nusra's withdrawal", "ISIS attacks" -> the doer; "Hazzm positions" is handled
+        # by the object of a verb below.
+        return "a1"
+    if dep == "prep":
+        prep = top.lower_
+        if prep == "by":
+            return "a1"
+        if prep == "between":
+            return "between"
+        if prep in ("alongside", "beside") or (prep == "with" and anchor.lower_ in ("together",)):
+            return "assoc1"
+        if prep in _A2_PREPS or prep in ("in", "near", "around"):
+            if prep in ("in", "near", "around"):
+                return "other"
+            return "a2"
+        return "other"
+    if dep in ("dobj", "nsubjpass", "attr", "dative", "iobj", "oprd"):
+        return "a2"
+    if dep == "conj":
+        return "conj"
+    if dep in ("advcl", "ccomp", "xcomp", "relcl", "acl", "parataxis", "advmod", "npadvmod"):
+        return "other"
+    return "other"
+
+
+_ADJUNCT_PREPS = {"amid", "despite", "after", "following", "before", "during", "since", "until", "in", "for", "of", "about", "over", "because"}
+_PRONOUNS = {"it", "they", "we", "he", "she", "its", "their", "our", "his", "her"}
+
+
+def is_adjunct(trig: Any) -> bool:
+    """An event noun inside a prepositional adjunct ("amid Nusra's withdrawal"): its parties
+    are its own modifiers, not the subject of the sentence."""
+    return trig.pos_ in ("NOUN", "PROPN") and trig.dep_ == "pobj" and trig.head.lower_ in _ADJUNCT_PREPS
+
+
+def pronoun_subject(trig: Any) -> bool:
+    """Whether the trigger's clause has a pronoun as its subject or possessor ("it withdrew", "their withdrawal")."""
+    verb = _governing_verb(trig)
+    for t in (trig, verb):
+        for c in t.children:
+            if c.dep_ in ("nsubj", "poss", "nsubjpass" if t is not verb else "nsubj") and c.lower_ in _PRONOUNS:
+                return True
+    return False
+
+
+def _assign_roles(
+    doc: Any, trig: Any, actors: Sequence[Mention], offset: int
+) -> tuple[list[Mention], list[Mention], list[Mention], set[str]]:
+    """(actor1 candidates, actor2 candidates, assoc of actor1, ids of speakers) from the parse."""
+    nominal = trig.pos_ in ("NOUN", "PROPN")
+    verb = trig if is_adjunct(trig) else _governing_verb(trig)
+    a1: list[tuple[int, Mention]] = []
+    a2: list[tuple[int, Mention]] = []
+    assoc: list[Mention] = []
+    speakers: set[str] = set()
+    lex = lexicon()
+    heads = {}
+    for m in actors:
+        h = _mention_head(doc, m, offset)
+        if h is not None:
+            heads[id(m)] = h
+    for m in actors:
+        h = heads.get(id(m))
+        if h is None:
+            continue
+        role = "none"
+        depth = 99
+        # 1. Below the trigger itself (its own modifiers and prepositions).
+        path = _path_to(h, trig)
+        if path is not None:
+            role = _role_below(path, trig, nominal)
+            depth = len(path)
+            if nominal and role == "a2" and path and path[-1].dep_ == "prep" and path[-1].lower_ == "of":
+                # "the capture of X" -> X is the thing taken; "the killing of X" -> victims
+                role = "a2"
+        else:
+            # 2. Below the governing verb (subject, object, "with" phrase).
+            path = _path_to(h, verb) if verb.i != trig.i else None
+            if path is not None:
+                role = _role_below(path, verb, False)
+                depth = len(path) + 1
+            else:
+                # 3. Shared subject of a coordinated verb ("Nusra clamped down ... and drove out
+                #    the FSA"), of the verb an -ing clause hangs from ("made advances capturing"),
+                #    or the noun a relative clause describes.
+                v = verb
+                for _ in range(5):
+                    if v.dep_ in ("conj", "advcl", "xcomp", "pcomp", "prep") and v.head.i != v.i:
+                        v = v.head
+                        if _is_speech(v):
+                            break
+                        path = _path_to(h, v)
+                        if path is not None and path and path[-1].dep_ in ("nsubj", "nsubjpass", "agent"):
+                            role = "a1" if path[-1].dep_ != "nsubjpass" or v.dep_ != "conj" else "a1"
+                            depth = len(path) + 5
+                            break
+                        continue
+                    if v.dep_ == "relcl":
+                        n = v.head
+                        p = _path_to(h, n) if h.i != n.i else []
+                        if p is not None and len(p) <= 2:
+                            role, depth = "a1", 6
+                    break
+                if role == "none":
+                    # Is the mention the subject of a verb of saying above the trigger?
+                    t = verb
+                    for _ in range(8):
+                        if t.head.i == t.i:
+                            break
+                        t = t.head
+                        if _is_speech(t):
+                            p = _path_to(h, t)
+                            if p is not None and p and p[-1].dep_ in ("nsubj", "nsubjpass", "agent", "prep", "npadvmod"):
+                                role = "speaker"
+                                break
+        if role == "speaker":
+            speakers.add(m.resolved_id or m.name)
+        elif role == "a1":
+            a1.append((depth, m))
+        elif role in ("a2",):
+            a2.append((depth, m))
+        elif role == "between":
+            (a1 if not a1 or any(True for _ in ()) else a2).append((depth, m))
+            # the first named of "between A and B" is actor1, the next (its conjunct) actor2
+        elif role == "conj":
+            # A conjunct of a role-bearing actor shares its role; resolved below.
+            base = h
+            for _ in range(6):
+                if base.dep_ != "conj":
+                    break
+                base = base.head
+            hit = next((mm for mm in actors if heads.get(id(mm)) is not None and heads[id(mm)].i == base.i), None)
+            if hit is not None and any(x is hit for _, x in a1):
+                assoc.append(m)
+            elif hit is not None and any(x is hit for _, x in a2):
+                a2.append((depth + 1, m))
+            elif base.i == trig.i or (base.dep_ == "pobj" and base.head.lower_ == "between"):
+                a2.append((depth, m))
+        elif role == "assoc1":
+            assoc.append(m)
+    # "between A and B": A's conjunct B lands in a2 above; A itself was appended to a1.
+    a1.sort(key=lambda x: x[0])
+    a2.sort(key=lambda x: x[0])
+    return [m for _, m in a1], [m for _, m in a2], assoc, speakers
+
+
+# ------------------------------------------------------------------------------ drafts
+
+
+def _within(m: Mention | DateMention, s: Sentence) -> bool:
+    return s.start <= m.start and m.end <= s.end
+
+
+@dataclass(kw_only=True, slots=True)
 class _Draft:
     sub_event_type: str
     sentence: Sentence
-    actors: tuple[Mention, ...]
+    actor1: Mention | None
+    actor2: Mention | None
+    assoc1: tuple[Mention, ...]
     place: Mention | None
     place_precision: int
     day: date | None
     time_precision: int
     fatalities: int
+    fatal_vague: bool
     confidence: float
     source: str
     background: bool
+    pro_government: bool
+    own_place: bool = True
+    own_date: bool = True
+    extra_evidence: list[Sentence] = field(default_factory=list)
 
 
 def _country_focus(mentions: Sequence[Mention]) -> str:
@@ -115,80 +600,13 @@ def _source(sentence: str, article: Article) -> str:
     for pattern in lexicon().attribution:
         match = pattern.search(sentence)
         if match:
-            return match.group("src").strip(" ,.").removeprefix("the ")
+            src = match.group("src").strip(" ,.")
+            return src[4:] if src.lower().startswith("the ") else src
     return article.outlet
 
 
 def _actor_key(m: Mention) -> str:
-    return m.resolved_id or m.name.casefold()
-
-
-def code_events(
-    article: Article,
-    sentences: Sequence[Sentence],
-    mentions: Sequence[Mention],
-    dates: Sequence[DateMention],
-) -> list[Event]:
-    """Code the events of one article (ACLED atomicity applied within the article)."""
-    lex = lexicon()
-    actors = [m for m in mentions if m.kind == "actor"]
-    places = [m for m in mentions if m.kind == "place"]
-    focus = _country_focus(mentions) or "Syria"
-    last_place: Mention | None = None
-    last_date: DateMention | None = None
-    last_paragraph = -1
-    drafts: list[_Draft] = []
-    for sentence in sentences:
-        text = article.text[sentence.start : sentence.end]
-        if sentence.paragraph != last_paragraph:
-            last_date = None
-            last_paragraph = sentence.paragraph
-        s_places = [m for m in places if _within(m, sentence)]
-        s_dates = [d for d in dates if sentence.start <= d.start and d.end <= sentence.end]
-        trigger = detect(text)
-        if trigger is not None and not _is_quote_only(text):
-            s_actors = _distinct([m for m in actors if _within(m, sentence)])
-            place = s_places[0] if s_places else last_place
-            precision = (s_places[0].geo_precision or 1) if s_places else (2 if last_place else 3)
-            when = next((d for d in s_dates if d.date is not None), None) or last_date
-            if when is not None and when.date is not None:
-                day, tprec = when.date, when.precision
-            else:
-                day, tprec = article.published, 2
-            claims = find_fatalities(text)
-            background = bool(
-                day and article.published and article.published - day > BACKGROUND_AFTER
-            ) or bool(lex.background.search(text) and not s_dates)
-            confidence = 0.75 - (0.25 if lex.uncertainty.search(text) else 0.0)
-            if not s_actors:
-                confidence -= 0.15
-            drafts.append(
-                _Draft(
-                    sub_event_type=trigger.sub_event_type,
-                    sentence=sentence,
-                    actors=tuple(s_actors),
-                    place=place,
-                    place_precision=precision,
-                    day=day,
-                    time_precision=tprec,
-                    fatalities=conservative_total(claims),
-                    confidence=max(0.05, confidence),
-                    source=_source(text, article),
-                    background=background,
-                )
-            )
-        if s_places:
-            last_place = s_places[-1]
-        dated = [d for d in s_dates if d.date is not None]
-        if dated:
-            last_date = dated[-1]
-    return _atomise(article, drafts, focus)
-
-
-def _is_quote_only(text: str) -> bool:
-    """A sentence that is entirely a quotation reports what someone said, not what happened."""
-    stripped = text.strip()
-    return stripped[:1] in "“\"" and stripped.rstrip(".")[-1:] in "”\"" and stripped.count("“") + stripped.count('"') <= 2
+    return m.resolved_id or m.name.casefold() or m.text.casefold()
 
 
 def _distinct(mentions: Sequence[Mention]) -> list[Mention]:
@@ -206,37 +624,598 @@ def _actor_name(m: Mention) -> str:
     return m.name or m.text
 
 
+def _is_heading(text: str) -> bool:
+    """Titles, photo credits and section heads: short lines without a final full stop."""
+    stripped = text.strip()
+    if not stripped:
+        return True
+    if stripped[-1] in ".!?\"”’'":
+        return False
+    return len(stripped.split()) < 16
+
+
+def _is_quote_only(text: str) -> bool:
+    """A sentence that is entirely a quotation reports what someone said, not what happened."""
+    stripped = text.strip()
+    return (
+        stripped[:1] in "“\""
+        and stripped.rstrip(".")[-1:] in "”\""
+        and stripped.count("“") + stripped.count('"') <= 2
+    )
+
+
+def _sentence_fatalities(text: str) -> tuple[int, bool]:
+    """(deaths, vague) in one sentence: different groups added, repeats of one group the lowest."""
+    claims: list[FatalityClaim] = find_fatalities(text)
+    if not claims:
+        return 0, False
+    by_subject: dict[str, list[FatalityClaim]] = {}
+    for c in claims:
+        by_subject.setdefault(c.subject.casefold(), []).append(c)
+    total = 0
+    vague = True
+    for group in by_subject.values():
+        numbered = [c.count for c in group if not c.vague]
+        if numbered:
+            total += min(numbered)
+            vague = False
+        else:
+            total += min(c.count for c in group)
+    if vague and lexicon().significant.search(text):
+        total = max(total, SIGNIFICANT_DEATHS)
+    return total, vague
+
+
+def _drop_containers(places: list[Mention]) -> list[Mention]:
+    """Named towns over the regions that contain them ("the Idlib town of Maarat al-Numan")."""
+    if len(places) < 2:
+        return places
+    names = {(m.place.name if m.place else m.name).casefold() for m in places}
+    specific = [m for m in places if (m.geo_precision or 1) < 3]
+    out = []
+    for m in places:
+        p = m.place
+        contained = any(
+            o is not m and o.place is not None and p is not None and p.name
+            and p.name.casefold() in {o.place.admin1.casefold(), o.place.admin2.casefold(), o.place.country.casefold()}
+            for o in places
+        )
+        if contained:
+            continue
+        if specific and (m.geo_precision or 1) >= 3 and m not in specific:
+            continue
+        if p is not None and p.feature in ("country", "admin1") and len(names) > 1 and specific:
+            continue
+        out.append(m)
+    return out or places[:1]
+
+
+def _dedupe_places(places: list[Mention]) -> list[Mention]:
+    seen: set[str] = set()
+    out = []
+    for m in places:
+        key = m.resolved_id or m.name
+        if key not in seen:
+            seen.add(key)
+            out.append(m)
+    return out
+
+
+def code_events(
+    article: Article,
+    sentences: Sequence[Sentence],
+    mentions: Sequence[Mention],
+    dates: Sequence[DateMention],
+    *,
+    model: Any = None,
+) -> list[Event]:
+    """Code the events of one article (ACLED atomicity applied within the article).
+
+    ``model``: an optional :class:`frontlines.classifier.Model` that re-ranks the sub-event
+    type within the event type the rules found.
+    """
+    lex = lexicon()
+    # Only actors the knowledge base resolved can be parties: unresolved spans ("forces",
+    # "AFP", a district the model took for an organisation) are left to the generic actors.
+    actors = [m for m in mentions if m.kind == "actor" and m.resolved_id]
+    places = [m for m in mentions if m.kind == "place"]
+    focus = _country_focus(mentions) or "Syria"
+    text = article.text
+
+    # Which sentences hold a trigger: only those are parsed.
+    candidates: list[tuple[Sentence, str, list[Trigger]]] = []
+    for s in sentences:
+        stext = text[s.start : s.end]
+        if _is_heading(stext):
+            continue
+        trigs = detect_all(stext)
+        if trigs or (candidates and lexicon().context.search(stext)):
+            trigs = _context_triggers(stext, trigs)
+            if trigs:
+                candidates.append((s, stext, trigs))
+    docs = _parse_all([c[1] for c in candidates])
+    parsed = {c[0]: (c[1], c[2], d) for c, d in zip(candidates, docs, strict=True)}
+
+    last_place: Mention | None = None
+    last_date: DateMention | None = None
+    story_date: DateMention | None = None  # the last recent date of the article
+    last_paragraph = -1
+    last_paragraph_background = False
+    drafts: list[_Draft] = []
+    prev_sub: str | None = None
+    for sentence in sentences:
+        stext = text[sentence.start : sentence.end]
+        s_places = [m for m in places if _within(m, sentence)]
+        s_dates = [d for d in dates if _within(d, sentence)]
+        if sentence.paragraph != last_paragraph:
+            last_paragraph = sentence.paragraph
+            if not re.match(r"\s*(?:it |they |he |she )?(?:later|then|after this|afterwards|subsequently)\b", stext, re.I):
+                # A new paragraph without a date of its own goes on with the story's last
+                # recent date (a news report tells one stretch of days), within a week.
+                last_date = None
+                last_paragraph_background = False
+        if sentence in parsed:
+            _, trigs, doc = parsed[sentence]
+            new = _sentence_drafts(
+                article, sentence, stext, trigs, doc, actors, s_places, s_dates, last_place, last_date,
+                last_paragraph_background, focus, prev_sub, drafts,
+            )
+            if new:
+                prev_sub = new[-1].sub_event_type
+            drafts.extend(new)
+        elif drafts and not _is_heading(stext):
+            # A sentence without a trigger may still give the deaths of the event just told.
+            deaths, vague = _sentence_fatalities(stext)
+            if deaths and drafts[-1].sentence.paragraph == sentence.paragraph:
+                _add_deaths(drafts[-1], deaths, vague, sentence)
+        if s_places:
+            last_place = s_places[-1]
+        dated = [d for d in s_dates if d.date is not None]
+        if dated:
+            last_date = dated[-1]
+            if article.published and timedelta(0) <= article.published - dated[-1].date <= timedelta(days=7):  # type: ignore[operator]
+                story_date = replace(dated[-1], precision=max(dated[-1].precision, 2))
+            if article.published and article.published - dated[-1].date > BACKGROUND_AFTER:  # type: ignore[operator]
+                last_paragraph_background = True
+        elif any(d.date is None and d.precision == 3 for d in s_dates):
+            last_paragraph_background = True
+    drafts = _corefer(drafts)
+    if model is not None:
+        drafts = _rerank(drafts, model, text)
+    return _atomise(article, drafts, focus)
+
+
+def _keys(d: _Draft) -> set[str]:
+    return {_actor_key(m) for m in (d.actor1, d.actor2) if m is not None}
+
+
+def _corefer(drafts: list[_Draft]) -> list[_Draft]:
+    """An event mentioned twice is one: a later mention with no place and no date of its own
+    that shares an actor with an earlier event of the same type adds to that event."""
+    kept: list[_Draft] = []
+    for d in drafts:
+        target = None
+        if not d.own_place and not d.own_date:
+            for e in reversed(kept):
+                if SUB_EVENT_TYPES[e.sub_event_type] != SUB_EVENT_TYPES[d.sub_event_type]:
+                    continue
+                if _keys(d) and _keys(e) and not (_keys(d) & _keys(e)):
+                    continue
+                if not _keys(d) and e.sentence.paragraph != d.sentence.paragraph:
+                    continue
+                target = e
+                break
+        if target is None:
+            kept.append(d)
+            continue
+        if SUB_PRIORITY.get(d.sub_event_type, 1) > SUB_PRIORITY.get(target.sub_event_type, 1):
+            target.sub_event_type = d.sub_event_type
+            if d.actor1 is not None:
+                target.actor1, target.actor2 = d.actor1, d.actor2 or target.actor2
+        if target.actor2 is None and d.actor2 is not None and _actor_key(d.actor2) not in _keys(target):
+            target.actor2 = d.actor2
+        if target.actor2 is None and d.actor1 is not None and _actor_key(d.actor1) not in _keys(target):
+            target.actor2 = d.actor1
+        if d.fatalities:
+            _add_deaths(target, d.fatalities, d.fatal_vague, d.sentence)
+        elif d.sentence != target.sentence and d.sentence not in target.extra_evidence:
+            target.extra_evidence.append(d.sentence)
+        target.background = target.background and d.background
+    return kept
+
+
+def _add_deaths(draft: _Draft, deaths: int, vague: bool, sentence: Sentence) -> None:
+    if not draft.fatalities or (draft.fatal_vague and not vague):
+        draft.fatalities, draft.fatal_vague = deaths, vague
+    elif vague == draft.fatal_vague:
+        draft.fatalities = min(draft.fatalities, deaths)
+    if sentence not in draft.extra_evidence and sentence != draft.sentence:
+        draft.extra_evidence.append(sentence)
+
+
+_FORCED = re.compile(r"\b(forced|had|have|has) to\b", re.I)
+_UNDER_FIRE = re.compile(r"\b(battle|fighting|clashes|defeat|losses|under fire|offensive|assault|heavy attack)\b", re.I)
+# Sub-types that say nothing without a named actor ("it withdrew", "a deal was reached").
+_NEEDS_ACTOR = {
+    "Non-state actor overtakes territory",
+    "Government regains territory",
+    "Non-violent transfer of territory",
+    "Agreement",
+    "Change to group/activity",
+    "Headquarters or base established",
+    "Arrests",
+    "Other",
+}
+
+
+def _sentence_drafts(
+    article: Article,
+    sentence: Sentence,
+    stext: str,
+    trigs: list[Trigger],
+    doc: Any,
+    actors: Sequence[Mention],
+    s_places: list[Mention],
+    s_dates: list[DateMention],
+    last_place: Mention | None,
+    last_date: DateMention | None,
+    paragraph_background: bool,
+    focus: str,
+    prev_sub: str | None,
+    earlier: list[_Draft],
+) -> list[_Draft]:
+    lex = lexicon()
+    off = sentence.start
+    s_actors = _distinct([m for m in actors if _within(m, sentence)])
+    uncertain = bool(lex.uncertainty.search(stext))
+    source = _source(stext, article)
+    deaths, vague = _sentence_fatalities(stext)
+    year_bg = False
+    for m in lex.background.finditer(stext):
+        year = int(re.search(r"(19|20)\d\d", m.group(0)).group(0))  # type: ignore[union-attr]
+        if article.published is None or year < article.published.year:
+            year_bg = True
+    # Trigger tokens; a trigger modifying another ("car bomb attacks", "suicide attacks")
+    # names the kind of the event its head word reports, so the head is dropped.
+    located: list[tuple[Trigger, Any]] = []
+    for trig in trigs:
+        tok = _trigger_token(doc, trig.start, trig.end) if doc is not None else None
+        if doc is not None and tok is None:
+            continue
+        located.append((trig, tok))
+    if doc is not None:
+        heads_of_specific = {
+            tok.head.i
+            for trig, tok in located
+            if tok.dep_ in ("compound", "amod", "nmod", "nn") and trig.sub_event_type != "Armed clash"
+        }
+        located = [(t, k) for t, k in located if k.i not in heads_of_specific or t.sub_event_type != "Armed clash"]
+    drafts: list[_Draft] = []
+    used_deaths = False
+    for trig, tok in located:
+        sub = trig.sub_event_type
+        ttext = stext[trig.start : trig.end]
+        frame = _frame(doc, tok) if tok is not None else _regex_frame(stext, trig)
+        if not frame.event:
+            continue
+        lo, hi = frame.clause
+        context_of: _Draft | None = None
+        if sub == CONTEXT:
+            context_of = next(
+                (e for e in reversed(earlier) if sentence.paragraph - e.sentence.paragraph <= 1),
+                None,
+            )
+            if re.search(r"\b(air ?base|airbase|airport|air field|airfield|military base|barracks)\b", stext, re.I):
+                sub = "Shelling/artillery/missile attack"
+            elif context_of is None:
+                continue
+            else:
+                sub = context_of.sub_event_type
+        # Roles.
+        if tok is not None:
+            a1s, a2s, assoc, speakers = _assign_roles(doc, tok, s_actors, off)
+            pronoun = pronoun_subject(tok)
+        else:
+            a1s, a2s, assoc, speakers = (s_actors[:1], s_actors[1:2], [], set())
+            pronoun = False
+        busy = {_actor_key(m) for m in (*a1s, *a2s, *assoc)}
+        rest = [m for m in s_actors if (m.resolved_id or m.name) not in speakers and _actor_key(m) not in busy]
+        a1 = a1s[0] if a1s else None
+        a2 = next((m for m in a2s if a1 is None or _actor_key(m) != _actor_key(a1)), None)
+        if a1 is None and pronoun:
+            # "Nusra announced that it was withdrawing": the speaker speaks of itself;
+            # otherwise the pronoun refers to the last party named as actor1.
+            spoken = [m for m in s_actors if (m.resolved_id or m.name) in speakers]
+            if spoken:
+                a1 = spoken[0]
+            elif earlier and earlier[-1].actor1 is not None:
+                a1 = earlier[-1].actor1
+        if context_of is not None and a1 is None and a2 is None:
+            a1, a2 = context_of.actor1, context_of.actor2
+        if a1 is None and a2 is None and not (s_actors and sub not in _NEEDS_ACTOR):
+            # An event told without its parties continues the story of the same kind of
+            # event just reported ("Confrontations are taking place in ...").
+            same = next(
+                (
+                    e
+                    for e in reversed(earlier)
+                    if sentence.paragraph - e.sentence.paragraph <= 2
+                    and SUB_EVENT_TYPES[e.sub_event_type] == SUB_EVENT_TYPES.get(sub, "")
+                    and e.actor1 is not None
+                ),
+                None,
+            )
+            if same is not None:
+                a1, a2 = same.actor1, same.actor2
+        forced = bool(_FORCED.search(ttext)) or (
+            sub == "Non-violent transfer of territory" and bool(_UNDER_FIRE.search(stext))
+        )
+        if (sub in TERRITORY or sub == "Non-violent transfer of territory") and forced:
+            # "Hazzm fighters were forced to retreat", "at the end of the battle, X retreated":
+            # the subject lost the place; the side that took it is the one fighting them in
+            # the event just reported.
+            sub = "Non-state actor overtakes territory"
+            loser = a1 or a2
+            winner = None
+            for e in reversed(earlier[-4:]):
+                for cand in (e.actor1, e.actor2):
+                    if cand is not None and (loser is None or _actor_key(cand) != _actor_key(loser)):
+                        winner = cand
+                        break
+                if winner is not None:
+                    break
+            a1, a2 = winner, loser
+        if sub not in _NEEDS_ACTOR:
+            fill = [m for m in rest if (m.actor_type or 0) not in (6, 7) or sub in ONE_SIDED_CIVILIAN_TARGETS | PROTESTS | RIOTS]
+            if a1 is None and a2 is None and fill:
+                a1 = fill[0]
+                fill = fill[1:]
+            if a2 is None and fill and sub not in ONE_SIDED_CIVILIAN_TARGETS | PROTESTS:
+                a2 = next((m for m in fill if a1 is None or _actor_key(m) != _actor_key(a1)), None)
+        if a1 is None and a2 is None and sub in _NEEDS_ACTOR:
+            continue
+        # An anaphoric noun ("killed in the fighting") with nothing new adds to the last event.
+        clause_places = [m for m in s_places if lo <= m.start - off < hi and _is_location(doc, tok, m, off)]
+        if tok is not None and _is_anaphoric(tok, ttext) and earlier and not clause_places and not s_dates:
+            if deaths and not used_deaths:
+                _add_deaths(earlier[-1], deaths, vague, sentence)
+                used_deaths = True
+            continue
+        # Generic explosion words take the specific kind just reported.
+        if lex.generic_explosion.match(ttext) and prev_sub in EXPLOSIONS:
+            sub = prev_sub
+        # Places: those in the trigger's clause, one event each; else the sentence's; else context.
+        adjunct = tok is not None and is_adjunct(tok)
+        pool = clause_places if (clause_places or adjunct) else [m for m in s_places if _is_location(doc, tok, m, off)]
+        chosen: list[Mention | None] = list(_drop_containers(_dedupe_places(pool)))
+        # A region or country is not enough to tell two mentions of one event apart.
+        own_place = any(m is not None and (m.geo_precision or 1) < 3 for m in chosen)
+        precision_default = 1
+        if not chosen:
+            chosen = [last_place]
+            precision_default = 2 if last_place is not None else 3
+        when = _pick_date(s_dates, lo + off, hi + off, doc, tok, off)
+        own_date = when is not None
+        when = when or last_date
+        if when is not None and when.date is not None:
+            day, tprec = when.date, when.precision
+        else:
+            day, tprec = article.published, 2
+            if when is not None and when.date is None and when.precision == 3:
+                frame = replace(frame, background=True)
+        background = frame.background or year_bg or (paragraph_background and not s_dates)
+        if day and article.published and article.published - day > BACKGROUND_AFTER:
+            background = True
+        confidence = 0.8 - (0.25 if uncertain else 0.0) - (0.15 if a1 is None and a2 is None else 0.0)
+        pro_gov = bool(lex.pro_government.search(stext))
+        sub = _refine(sub, stext, ttext, a1, a2, s_actors)
+        for k, place in enumerate(chosen):
+            draft_deaths = deaths if (k == 0 and not used_deaths) else 0
+            drafts.append(
+                _Draft(
+                    sub_event_type=sub,
+                    sentence=sentence,
+                    actor1=a1,
+                    actor2=a2,
+                    assoc1=tuple(assoc),
+                    place=place,
+                    place_precision=(place.geo_precision or 1) if place is not None and precision_default == 1 else precision_default,
+                    day=day,
+                    time_precision=tprec,
+                    fatalities=draft_deaths,
+                    fatal_vague=vague,
+                    confidence=max(0.05, confidence),
+                    source=source,
+                    background=background,
+                    pro_government=pro_gov,
+                    own_place=own_place,
+                    own_date=own_date,
+                )
+            )
+        if deaths:
+            used_deaths = True
+    drafts = _merge_sentence(drafts)
+    # A protest that turns violent is a riot, not also a protest.
+    if any(d.sub_event_type in RIOTS for d in drafts):
+        drafts = [d for d in drafts if d.sub_event_type not in PROTESTS]
+    return drafts
+
+
+def _is_location(doc: Any, trig: Any, m: Mention, offset: int) -> bool:
+    """Whether a place mention can be where the event happened: not a state acting as a
+    party ("refuses to aid Ankara", "Turkey's security")."""
+    if doc is not None and doc.text[m.end - offset : m.end - offset + 6].lower() in ("-based", "–based"):
+        return False  # "the London-based Observatory"
+    if doc is None or trig is None:
+        return True
+    h = _mention_head(doc, m, offset)
+    if h is None:
+        return True
+    if h.dep_ in ("nsubj", "poss", "dobj", "nsubjpass", "dative") and h.head.i != trig.i:
+        if not (h.dep_ == "dobj" and h.head.i == _governing_verb(trig).i):
+            return False
+    return True
+
+
+def _is_anaphoric(tok: Any, ttext: str) -> bool:
+    lex = lexicon()
+    if ttext.lower() not in lex.anaphoric or tok.pos_ not in ("NOUN", "PROPN", "VERB"):
+        return False
+    dets = [c.lower_ for c in tok.children if c.dep_ in ("det", "poss")]
+    has_own = any(c.dep_ == "prep" and c.lower_ in ("between", "with", "against", "on") for c in tok.children)
+    return bool(dets) and dets[0] in ("the", "this", "that", "these", "those") and not has_own and tok.dep_ == "pobj"
+
+
+def _tree_distance(a: Any, b: Any) -> int:
+    up_a = [a, *a.ancestors]
+    up_b = [b, *b.ancestors]
+    ids_b = {t.i: k for k, t in enumerate(up_b)}
+    for k, t in enumerate(up_a):
+        if t.i in ids_b:
+            return k + ids_b[t.i]
+    return 99
+
+
+def _pick_date(
+    s_dates: list[DateMention], lo: int, hi: int, doc: Any = None, trig: Any = None, offset: int = 0
+) -> DateMention | None:
+    """The date of the trigger's clause: the one closest to it in the parse ("the
+    announcement on Monday ..., air strikes continued on Tuesday" -> Tuesday)."""
+    inside = [d for d in s_dates if lo <= d.start < hi and d.date is not None]
+    if inside and doc is not None and trig is not None and len(inside) > 1:
+        verb = _governing_verb(trig)
+
+        def dist(d: DateMention) -> int:
+            toks = [t for t in doc if t.idx < d.end - offset and t.idx + len(t) > d.start - offset]
+            return min((_tree_distance(t, verb) for t in toks), default=99)
+
+        return min(inside, key=dist)
+    if inside:
+        return inside[0]
+    inside_none = [d for d in s_dates if lo <= d.start < hi]
+    if inside_none:
+        return inside_none[0]
+    return next((d for d in s_dates if d.date is not None), None)
+
+
+def _refine(sub: str, stext: str, ttext: str, a1: Mention | None, a2: Mention | None, s_actors: Sequence[Mention]) -> str:
+    """Sub-type corrections that need the actors or the sentence."""
+    low = stext.lower()
+    types = {m.actor_type for m in s_actors}
+    if sub == "Peaceful protest" and (a1 is not None and (a1.actor_type or 0) not in (0, 6, 7, 5)) and re.search(
+        r"\b(on|against) (the )?(protest|demonstrat)", low
+    ):
+        return "Protest with intervention"
+    if sub in PROTESTS | {"Looting/property destruction"} and re.search(r"\b(protesters|demonstrators|crowds?|rioters)\b", low):
+        if re.search(r"\b(ransack|loot|torch|set fire|stormed|burn|threw|hurled|attacked|clashed|vandali)", low):
+            return "Violent demonstration"
+    if sub == "Armed clash" and (6 in types or 5 in types) and not any((m.actor_type or 0) in (1, 2, 3, 4, 8) for m in s_actors if m is not a1):
+        return "Violent demonstration"
+    if sub == "Armed clash" and a2 is not None and a2.actor_type == 7:
+        return "Attack"
+    return sub
+
+
+def _merge_sentence(drafts: list[_Draft]) -> list[_Draft]:
+    """Two triggers of one sentence naming the same event ("clashes ... drove out") are one."""
+    out: list[_Draft] = []
+    for d in drafts:
+        same = next(
+            (
+                o
+                for o in out
+                if SUB_EVENT_TYPES[o.sub_event_type] == SUB_EVENT_TYPES[d.sub_event_type]
+                and (o.place is d.place or (o.place and d.place and o.place.resolved_id == d.place.resolved_id))
+                and _pair_compatible(o, d)
+            ),
+            None,
+        )
+        if same is None:
+            out.append(d)
+            continue
+        if SUB_PRIORITY.get(d.sub_event_type, 1) > SUB_PRIORITY.get(same.sub_event_type, 1):
+            same.sub_event_type = d.sub_event_type
+        if same.actor1 is None:
+            same.actor1 = d.actor1
+        if same.actor2 is None and d.actor2 is not None and (same.actor1 is None or _actor_key(d.actor2) != _actor_key(same.actor1)):
+            same.actor2 = d.actor2
+        same.fatalities = max(same.fatalities, d.fatalities)
+    return out
+
+
+def _pair_compatible(a: _Draft, b: _Draft) -> bool:
+    ka = {_actor_key(m) for m in (a.actor1, a.actor2) if m is not None}
+    kb = {_actor_key(m) for m in (b.actor1, b.actor2) if m is not None}
+    return not ka or not kb or bool(ka & kb)
+
+
+def _rerank(drafts: list[_Draft], model: Any, text: str) -> list[_Draft]:
+    """Let a learned model choose the sub-type within the event type the rules found."""
+    ranked = model.rank_many([text[d.sentence.start : d.sentence.end] for d in drafts])
+    for d, ranking in zip(drafts, ranked, strict=True):
+        etype = SUB_EVENT_TYPES[d.sub_event_type]
+        best = next((sub for sub, _ in ranking if SUB_EVENT_TYPES.get(sub) == etype), None)
+        if best is not None and d.sub_event_type not in TERRITORY:
+            d.sub_event_type = best
+    return drafts
+
+
+# ------------------------------------------------------------------------------ atomicity
+
+
 def _atomise(article: Article, drafts: Sequence[_Draft], focus: str) -> list[Event]:
     """Merge drafts that are the same ACLED event: same day, place, actor pair and type."""
     grouped: dict[tuple[object, ...], list[_Draft]] = {}
+    roles: dict[int, tuple[tuple[str, str, int], tuple[str, str, int], str]] = {}
     for draft in drafts:
-        a1, a2 = _roles(draft, focus)
-        place_key = draft.place.resolved_id if draft.place else ""
-        key = (SUB_EVENT_TYPES[draft.sub_event_type], draft.day, place_key, frozenset({a1[0], a2[0]}))
-        grouped.setdefault(key, []).append(draft)
+        a1, a2, sub = _roles(draft, focus)
+        draft.sub_event_type = sub
+        roles[id(draft)] = (a1, a2, sub)
+        place_key = (draft.place.resolved_id or draft.place.name) if draft.place else ""
+        pair = frozenset(n for n in (a1[0], a2[0]) if n)
+        # Same type, day and place: a pair that names one side only is the same event as a
+        # pair that names both ("FSA captured the base" / "FSA captured it from ISIS").
+        target = None
+        for key in grouped:
+            if key[:3] == (SUB_EVENT_TYPES[sub], draft.day, place_key) and (pair <= key[3] or key[3] <= pair):
+                target = key
+                break
+        if target is None:
+            grouped[(SUB_EVENT_TYPES[sub], draft.day, place_key, pair)] = [draft]
+        else:
+            group = grouped.pop(target)
+            group.append(draft)
+            grouped[(target[0], target[1], target[2], target[3] | pair)] = group
     events = []
     for key, group in grouped.items():
-        first = group[0]
-        a1, a2 = _roles(first, focus)
+        first = max(group, key=lambda d: len({n for n in roles[id(d)][:2] if n[0]}))
+        a1, a2, _ = roles[id(first)]
         place = first.place.place if first.place and first.place.place else None
-        sub = Counter(d.sub_event_type for d in group).most_common(1)[0][0]
-        fatal = [d.fatalities for d in group if d.fatalities]
+        sub = max((d.sub_event_type for d in group), key=lambda s: (SUB_PRIORITY.get(s, 1), -[d.sub_event_type for d in group].index(s)))
+        # One total per event: the lowest numbered report across its sentences (competing
+        # reports), placeholders only when no sentence gives a number.
+        numbered = [d.fatalities for d in group if d.fatalities and not d.fatal_vague]
+        vague = [d.fatalities for d in group if d.fatalities and d.fatal_vague]
+        fatalities = min(numbered) if numbered else (min(vague) if vague else 0)
+        seen_sentences: list[Sentence] = []
+        for d in group:
+            for s in (d.sentence, *d.extra_evidence):
+                if s not in seen_sentences:
+                    seen_sentences.append(s)
         evidence = tuple(
-            Evidence(
-                doc=article.external_id,
-                start=d.sentence.start,
-                end=d.sentence.end,
-                text=article.text[d.sentence.start : d.sentence.end],
-            )
-            for d in group
+            Evidence(doc=article.external_id, start=s.start, end=s.end, text=article.text[s.start : s.end])
+            for s in seen_sentences
         )
         country = (place.country if place else "") or focus
         inter1, inter2 = a1[2], a2[2]
+        assoc = _distinct([m for d in group for m in d.assoc1])
+        assoc_names = "; ".join(_actor_name(m) for m in assoc if _actor_name(m) not in (a1[0], a2[0]))
         event_id = stable_id(article.external_id, key[0], first.day, key[2], a1[0], a2[0], sub)
+        day = first.day
         events.append(
             Event(
                 id=event_id,
-                event_date=first.day,
+                event_date=day,
                 time_precision=min(d.time_precision for d in group),
                 event_type=SUB_EVENT_TYPES[sub],
                 sub_event_type=sub,
@@ -247,6 +1226,7 @@ def _atomise(article: Article, drafts: Sequence[_Draft], focus: str) -> list[Eve
                 actor2_id=a2[1],
                 inter2=inter2,
                 interaction=interaction(inter1, inter2),
+                assoc_actor_1=assoc_names,
                 country=country,
                 admin1=place.admin1 if place else "",
                 admin2=place.admin2 if place else "",
@@ -254,9 +1234,9 @@ def _atomise(article: Article, drafts: Sequence[_Draft], focus: str) -> list[Eve
                 latitude=place.latitude if place else None,
                 longitude=place.longitude if place else None,
                 geo_precision=first.place_precision if place else None,
-                fatalities=min(fatal) if fatal else 0,
+                fatalities=fatalities,
                 source=first.source,
-                notes=_notes(first.day, sub, a1[0], a2[0], place),
+                notes=_notes(day, sub, a1[0], a2[0], place, fatalities),
                 confidence=round(max(d.confidence for d in group), 2),
                 source_docs=(article.external_id,),
                 evidence=evidence,
@@ -266,22 +1246,113 @@ def _atomise(article: Article, drafts: Sequence[_Draft], focus: str) -> list[Eve
     return events
 
 
-def _roles(draft: _Draft, focus: str) -> tuple[tuple[str, str, int], tuple[str, str, int]]:
-    """(name, id, inter) for actor1 and actor2, with ACLED's generic actors when unnamed."""
+def _generic(kind: str, country: str) -> tuple[str, str, int]:
+    name, inter = {
+        "unidentified": (GENERIC_UNIDENTIFIED, 3),
+        "civilians": (GENERIC_CIVILIANS, 7),
+        "protesters": (GENERIC_PROTESTERS, 6),
+        "rioters": (GENERIC_RIOTERS, 5),
+    }[kind]
+    return name.format(country=country), "", inter
+
+
+def _named(m: Mention) -> tuple[str, str, int]:
+    return _actor_name(m), m.resolved_id or "", m.actor_type or 0
+
+
+def _roles(draft: _Draft, focus: str) -> tuple[tuple[str, str, int], tuple[str, str, int], str]:
+    """(name, id, inter) for actor1 and actor2 and the final sub-type, with ACLED's generic
+    actors when no known actor is named."""
     country = (draft.place.place.country if draft.place and draft.place.place else "") or focus
-    named = [(_actor_name(m), m.resolved_id or "", m.actor_type or 0) for m in draft.actors]
-    if draft.sub_event_type in ONE_SIDED_CIVILIAN_TARGETS:
-        attacker = named[0] if named else (GENERIC_UNIDENTIFIED.format(country=country), "", 3)
-        return attacker, (GENERIC_CIVILIANS.format(country=country), "", 7)
-    if not named:
-        return (GENERIC_UNIDENTIFIED.format(country=country), "", 3), ("", "", 0)
-    if len(named) == 1:
-        return named[0], ("", "", 0)
-    return named[0], named[1]
+    sub = draft.sub_event_type
+    a1 = _named(draft.actor1) if draft.actor1 is not None else None
+    a2 = _named(draft.actor2) if draft.actor2 is not None else None
+    empty = ("", "", 0)
+    if sub in ONE_SIDED_CIVILIAN_TARGETS:
+        # The perpetrator is the armed side; the civilians are the target.
+        armed = [x for x in (a1, a2) if x is not None and x[2] not in (7,)]
+        attacker = armed[0] if armed else _generic("unidentified", country)
+        return attacker, _generic("civilians", country) if not (a2 and a2[2] == 7 and a2 is not attacker) else a2, sub
+    if sub in PROTESTS:
+        protesters = next((x for x in (a1, a2) if x is not None and x[2] == 6), None) or _generic("protesters", country)
+        other = next((x for x in (a1, a2) if x is not None and x[2] not in (6, 7)), None)
+        if sub == "Peaceful protest" and other is not None and other[2] in (1, 2, 3, 8):
+            return protesters, empty, sub  # the target of a peaceful protest is not actor2
+        return protesters, other or empty, sub
+    if sub in RIOTS:
+        rioters = next((x for x in (a1, a2) if x is not None and x[2] == 5), None) or _generic("rioters", country)
+        other = next((x for x in (a1, a2) if x is not None and x[2] not in (5, 6, 7)), None)
+        return rioters, other or empty, sub
+    if sub in TERRITORY:
+        if a1 is None and a2 is not None:
+            a1, a2 = a2, None
+        place_country = (draft.place.place.country if draft.place and draft.place.place else "") or focus
+        actor_country = _actor_country(draft.actor1)
+        state = a1 is not None and a1[2] == 1 and (not actor_country or actor_country == place_country)
+        allied = draft.pro_government and place_country == focus and a1 is not None and a1[2] in (3, 8)
+        sub = "Government regains territory" if state or allied else "Non-state actor overtakes territory"
+    if a1 is None and a2 is None:
+        return _generic("unidentified", country), empty, sub
+    if a1 is None:
+        a1, a2 = a2, None
+    if a2 is not None and a2[0] == a1[0]:
+        a2 = None
+    if a2 is not None and a2[2] == 7 and sub == "Armed clash":
+        sub = "Attack"
+    return a1, a2 or empty, sub
 
 
-def _notes(day: date | None, sub: str, actor1: str, actor2: str, place: Place | None) -> str:
+_COUNTRY_IN_NAME = re.compile(r"\(([A-Z][A-Za-z .'-]+?)\)")
+
+
+def _actor_country(m: Mention | None) -> str:
+    if m is None:
+        return ""
+    match = _COUNTRY_IN_NAME.search(m.name or "")
+    if match:
+        return match.group(1)
+    name = m.name or ""
+    if name.startswith("Military Forces of ") or name.startswith("Police Forces of "):
+        return name.split(" of ", 1)[1].split(" (")[0]
+    return ""
+
+
+def _notes(day: date | None, sub: str, actor1: str, actor2: str, place: Place | None, fatalities: int) -> str:
+    """One ACLED-style sentence: "On 9 August 2015, Islamic State seized ... in Umm Hawsh (Aleppo)."."""
     when = f"On {day.day} {day.strftime('%B %Y')}" if day else "On an unknown date"
-    where = f" in {place.name}" + (f" ({place.admin1})" if place and place.admin1 else "") if place else ""
-    against = f" and {actor2}" if actor2 else ""
-    return f"{when}, {sub.lower()} involving {actor1}{against}{where}."
+    where = ""
+    if place is not None:
+        where = f" in {place.name}" + (f" ({place.admin1})" if place.admin1 and place.admin1 != place.name else "")
+    verb = {
+        "Armed clash": "clashed with",
+        "Government regains territory": "regained territory from",
+        "Non-state actor overtakes territory": "took over territory from",
+        "Non-violent transfer of territory": "withdrew, handing territory to",
+        "Air/drone strike": "carried out air/drone strikes on",
+        "Shelling/artillery/missile attack": "shelled",
+        "Suicide bomb": "carried out a suicide bombing against",
+        "Remote explosive/landmine/IED": "carried out an explosive attack on",
+        "Chemical weapon": "used chemical weapons against",
+        "Grenade": "threw a grenade at",
+        "Attack": "attacked",
+        "Abduction/forced disappearance": "abducted",
+        "Sexual violence": "committed sexual violence against",
+        "Arrests": "arrested",
+        "Looting/property destruction": "looted or destroyed property of",
+        "Peaceful protest": "protested",
+        "Protest with intervention": "protested and were met by",
+        "Excessive force against protesters": "protested and were met with force by",
+        "Violent demonstration": "rioted against",
+        "Mob violence": "attacked",
+        "Agreement": "reached an agreement with",
+        "Change to group/activity": "changed group or activity with",
+        "Headquarters or base established": "established a base",
+        "Disrupted weapons use": "disrupted weapons use by",
+        "Other": "were involved in an event with",
+    }.get(sub, "were involved with")
+    if actor2:
+        body = f"{actor1} {verb} {actor2}"
+    else:
+        body = f"{actor1} {verb.rsplit(' ', 1)[0] if verb.endswith((' with', ' from', ' on', ' of', ' by', ' at', ' to', ' against')) else verb}"
+    deaths = f" {fatalities} fatalities were reported." if fatalities else ""
+    return f"{when}, {body}{where}.{deaths}"
