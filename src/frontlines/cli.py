@@ -97,6 +97,8 @@ def ingest(inputs: tuple[str, ...], db: str, workers: int, force: bool, csv_map:
         except FrontlinesError as exc:
             raise click.ClickException(str(exc)) from None
     unchanged = f", {report.unchanged} unchanged" if report.unchanged else ""
+    if report.duplicates:
+        unchanged += f", {report.duplicates} exact duplicates skipped"
     click.echo(f"{report.stored} documents stored, {report.failed} failed{unchanged}; {report.events} events coded -> {db}")
     if report.failed:
         sys.exit(1)

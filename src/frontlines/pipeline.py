@@ -173,6 +173,7 @@ def _work(article: Article) -> DocumentResult | InputError:
 class IngestReport:
     stored: int = 0
     unchanged: int = 0
+    duplicates: int = 0
     failed: int = 0
     events: int = 0
     errors: list[str] = field(default_factory=list)
@@ -210,15 +211,18 @@ def run_ingest(
     with Store(db) as store:
 
         def todo() -> Iterator[Article]:
-            seen: set[str] = set()
+            seen: dict[str, str] = {}
             for item in items:
                 if isinstance(item, InputError):
                     fail(str(item))
                     continue
                 if item.external_id in seen:
-                    fail(f"{item.origin}: duplicate document id {item.external_id!r} in this batch (kept the first)")
+                    if seen[item.external_id] == item.id:
+                        report.duplicates += 1  # the same document twice (e.g. relabelled copies)
+                    else:
+                        fail(f"{item.origin}: document id {item.external_id!r} already used in this batch for a different text (kept the first)")
                     continue
-                seen.add(item.external_id)
+                seen[item.external_id] = item.id
                 state = store.document_state(item.external_id)
                 if not force and state == (item.id, PIPELINE_VERSION):
                     report.unchanged += 1
