@@ -154,3 +154,12 @@ def test_help_on_every_command():
     for name, _ in _commands(main):
         result = runner.invoke(main, [*name.split(), "--help"])
         assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_duplicate_ids_in_one_batch(tmp_path):
+    same = write_jsonl(tmp_path / "same.jsonl", [REPORTS[0], REPORTS[0]])
+    result = CliRunner().invoke(main, ["ingest", str(same), "--db", str(tmp_path / "a.db")])
+    assert result.exit_code == 0 and "1 documents stored, 0 failed, 1 exact duplicates skipped" in result.output
+    clash = write_jsonl(tmp_path / "clash.jsonl", [REPORTS[0], {**REPORTS[1], "id": REPORTS[0]["id"]}])
+    result = CliRunner().invoke(main, ["ingest", str(clash), "--db", str(tmp_path / "b.db")])
+    assert result.exit_code == 1 and "already used in this batch for a different text" in result.output
