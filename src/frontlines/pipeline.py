@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from frontlines import gazetteer
-from frontlines.actors import ActorBase, ActorMatcher, discover
+from frontlines.actors import ActorBase, ActorMatcher
 from frontlines.dates import DateMention, find_dates
 from frontlines.errors import FrontlinesError, InputError
 from frontlines.events import code_events, detect
@@ -96,12 +96,13 @@ class Processor:
         sentences, mentions, dates = self.annotate(article)
         events = code_events(article, sentences, mentions, dates)
         relations = extract_relations(article, sentences, mentions, events, base=self.base)
-        known = [(m.start, m.end) for m in mentions if m.kind == "actor" and m.resolved_id]
+        # The matcher reports groups missing from the knowledge base as unresolved mentions.
         counts: dict[str, tuple[str, str, int]] = {}
-        for found in discover(article.text, known=known):
-            key = found.name.casefold()
-            name, pattern, n = counts.get(key, (found.name, found.pattern, 0))
-            counts[key] = (name, pattern, n + 1)
+        for m in mentions:
+            if m.kind == "actor" and not m.resolved_id and m.alias.startswith("discovered:"):
+                key = m.text.casefold()
+                name, pattern, n = counts.get(key, (m.text, m.alias.removeprefix("discovered:"), 0))
+                counts[key] = (name, pattern, n + 1)
         discoveries = tuple((name, key, pattern, n) for key, (name, pattern, n) in sorted(counts.items()))
         return DocumentResult(
             article=article,
