@@ -1,6 +1,6 @@
 """Relations between actors, with dates and evidence.
 
-Three sources, per article:
+Four sources, per article:
 
 1. **Patterns** (``data/relation_patterns.yaml``) over each sentence rewritten as a template
    in which actor mentions are tokens ("⟦g0⟧, an ⟦g1⟧ affiliate"): appositions and phrasings
@@ -78,12 +78,17 @@ class _Patterns:
     hostile_verbs: re.Pattern[str]
     hostile_nouns: re.Pattern[str]
     object_preps: re.Pattern[str]
+    role: re.Pattern[str]
 
 
 _PLACEHOLDER = re.compile(r"\{([A-Z]+)\}")
 
 
-def _compile(regex: str, macros: dict[str, str]) -> re.Pattern[str]:
+def _compile(regex: str, macros: dict[str, str], *, persons: bool = False) -> re.Pattern[str]:
+    """Expand macros and placeholders; ``persons``: letters may stand for a person too
+    (a head of state named for his forces), which the rule's kind then checks."""
+    letter = "[gp]" if persons else "g"
+
     def expand(m: re.Match[str]) -> str:
         name = m.group(1)
         if name in macros:
@@ -93,7 +98,7 @@ def _compile(regex: str, macros: dict[str, str]) -> re.Pattern[str]:
         if name in ("X", "Y"):
             return rf"⟦[gp](?P<{name}>\d+)⟧"
         if len(name) == 1:
-            return rf"⟦g(?P<{name}>\d+)⟧"
+            return rf"⟦{letter}(?P<{name}>\d+)⟧"
         raise ValueError(f"unknown placeholder {{{name}}} in relation pattern {regex!r}")
 
     for _ in range(3):  # macros may use macros
@@ -115,7 +120,7 @@ def load_patterns(path: Path | None = None) -> _Patterns:
                 source=raw["source"],
                 target=raw["target"],
                 confidence=float(raw.get("confidence", 0.7)),
-                regex=_compile(raw["regex"], macros),
+                regex=_compile(raw["regex"], macros, persons=raw["kind"] not in _PERSON_KINDS),
             )
         )
     dep = data.get("dependency") or {}
@@ -125,6 +130,11 @@ def load_patterns(path: Path | None = None) -> _Patterns:
         hostile_verbs=re.compile(dep.get("hostile_verbs") or r"(?!)", re.IGNORECASE),
         hostile_nouns=re.compile(dep.get("hostile_nouns") or r"(?!)", re.IGNORECASE),
         object_preps=re.compile(dep.get("object_preps") or r"^(?:on|against)$", re.IGNORECASE),
+        role=re.compile(
+            r"^(?:the\s+)?(?P<org>[\w'’-]+(?:\s+[\w'’-]+){0,4}?)(?:['’]s)?\s+(?:[\w-]+\s+)?"
+            rf"(?:(?P<leads>{macros.get('LEADER', 'leader')})|(?P<spokes>{macros.get('SPOKES', 'spokesman')}))$",
+            re.IGNORECASE,
+        ),
     )
 
 
@@ -173,12 +183,21 @@ def _entities(text: str, sentence: Sentence, mentions: Sequence[Mention], base: 
             if m.resolved_id:
                 ent = _Ent(m.start, m.end, m.resolved_id, m.resolved_id, name, "p", 0, [m])
             else:
-                if len(name) < 4 or not any(c.isupper() for c in name) or " " not in name.strip() and not name[:1].isupper():
-                    continue
+                if len(name) < 4 or not name[:1].isupper():
+                    continue  # a lower-case or very short "person" is a recogniser slip
                 ent = _Ent(m.start, m.end, f"person:{name.casefold()}", "", name, "p", 0, [m])
         if out and out[-1].key == ent.key and _JOINABLE_GAP.match(text[out[-1].end : ent.start]):
             out[-1].end = ent.end
             out[-1].mentions.append(m)
+            continue
+        if out and out[-1].kind == ent.kind == "g" and text[out[-1].end : ent.start] in (" ", "-"):
+            # "Free Syrian Army 13th Division": the unit named last, qualified by the first;
+            # but "Islamic Front coalition": a common noun after a name only describes it.
+            if m.text[:1].isupper() or m.text[:1].isdigit():
+                ent.start = out[-1].start
+                out[-1] = ent
+            else:
+                out[-1].end = ent.end
             continue
         out.append(ent)
     return out
@@ -246,7 +265,36 @@ def _sentence_date(sentence: Sentence, mentions: Sequence[Mention], article: Art
     return article.published, 3
 
 
-def _person_as_group(ent: _Ent, base: ActorBase) -> _Ent:
+def _by_name_suffix(words: Sequence[str], base: ActorBase, on: date | None) -> Any:
+    """The actor named by the words, or by their longest tail ("Syrian al-Qaeda" -> al-Qaeda)."""
+    for i in range(len(words)):
+        actor = base.by_name(" ".join(words[i:]), on=on)
+        if actor is not None:
+            return actor
+    return None
+
+
+def _role_mentions(ents: Sequence[_Ent], sentence: Sentence, base: ActorBase, day: date | None, precision: int,
+                   patterns: _Patterns) -> list[_Found]:
+    """"ISIS spokesman" resolved to al-Adnani: al-Adnani spokesperson_of ISIS."""
+    out = []
+    for ent in ents:
+        if ent.kind != "p":
+            continue
+        for m in ent.mentions:
+            match = patterns.role.match(m.text.strip())
+            if match is None:
+                continue
+            org = _by_name_suffix(re.sub(r"['’]s$", "", match.group("org")).split(), base, day)
+            if org is None or org.kind == "person":
+                continue
+            kind = "leads" if match.group("leads") else "spokesperson_of"
+            target = _Ent(m.start, m.end, org.id, org.id, org.name, "g", org.type, [])
+            out.append(_Found(kind, ent, target, 0.8, sentence, day, precision))
+    return out
+
+
+def _person_as_group(ent: _Ent, base: ActorBase, on: date | None = None) -> _Ent:
     """A head of state or commander named for his forces ("fighting alongside Assad")."""
     if ent.kind != "p" or not ent.ident:
         return ent
@@ -254,7 +302,8 @@ def _person_as_group(ent: _Ent, base: ActorBase) -> _Ent:
     if actor is None:
         return ent
     for link in actor.links:
-        if link.kind == "leads" and link.target in base:
+        active = on is None or ((link.start is None or link.start <= on) and (link.end is None or on <= link.end))
+        if link.kind == "leads" and link.target in base and active:
             led = base.get(link.target)
             assert led is not None
             return _Ent(ent.start, ent.end, led.id, led.id, led.name, "g", led.type, ent.mentions)
@@ -289,12 +338,7 @@ def _affiliate_mentions(text: str, sentence: Sentence, ents: Sequence[_Ent], bas
             match = _AFFILIATE_MENTION.match(m.text)
             if match is None:
                 continue
-            words = re.sub(r"['’]s$", "", match.group("head")).split()
-            parent = None
-            for i in range(len(words)):
-                parent = base.by_name(" ".join(words[i:]), on=day)
-                if parent is not None:
-                    break
+            parent = _by_name_suffix(re.sub(r"['’]s$", "", match.group("head")).split(), base, day)
             if parent is None or parent.id == ent.ident:
                 continue
             target = _Ent(m.start, m.end, parent.id, parent.id, parent.name, "g", parent.type, [])
@@ -328,7 +372,7 @@ def _pattern_relations(template: str, ents: Sequence[_Ent], sentence: Sentence, 
                 for ti in targets:
                     src, tgt = ents[si], ents[ti]
                     if rule.kind not in _PERSON_KINDS:
-                        src, tgt = _person_as_group(src, base), _person_as_group(tgt, base)
+                        src, tgt = _person_as_group(src, base, day), _person_as_group(tgt, base, day)
                     if _valid(rule.kind, src, tgt):
                         out.append(_Found(rule.kind, src, tgt, rule.confidence, sentence, day, precision))
     return out
@@ -428,7 +472,7 @@ def _dependency_relations(text: str, items: Sequence[tuple[Sentence, list[_Ent],
             for subj, obj in pairs:
                 for s in subj:
                     for t in obj:
-                        s2, t2 = _person_as_group(s, base), _person_as_group(t, base)
+                        s2, t2 = _person_as_group(s, base, day), _person_as_group(t, base, day)
                         if not _valid("hostile", s2, t2):
                             continue
                         if frozenset((s2.key, t2.key)) in known:
@@ -476,6 +520,7 @@ def from_sentences(
             continue
         day, precision = _sentence_date(sentence, mentions, article)
         found.extend(_affiliate_mentions(text, sentence, ents, base, day, precision))
+        found.extend(_role_mentions(ents, sentence, base, day, precision, patterns))
         if len({e.key for e in ents}) < 2:
             continue
         template = _template(text, sentence, ents)
