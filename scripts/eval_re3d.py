@@ -54,20 +54,21 @@ def prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float | int]:
 
 
 def evaluate(
-    path: Path, *, extra: Sequence[Path] = (), pronouns: bool = False, verbose: bool = False
+    path: Path, *, extra: Sequence[Path] = (), pronouns: bool = True, verbose: bool = False
 ) -> dict[str, dict[str, float | int]]:
+    """Score the mentions `frontlines annotate --raw` gives (Processor.annotate, ner="all")."""
+    from frontlines.ingest import make_article
+    from frontlines.pipeline import Processor, ProcessorConfig
+
     docs = [json.loads(line) for line in path.read_text(encoding="utf-8-sig").splitlines() if line.strip()]
-    try:
-        base = ActorBase.load(extra)
-    except KnowledgeBaseError as exc:
-        print(f"warning: {exc}; scoring with --kb files only", file=sys.stderr)
-        base = ActorBase.from_files(extra)
-    matcher = ActorMatcher(base)
+    processor = Processor(ProcessorConfig(ner="all", actor_files=tuple(str(p) for p in extra)))
     counts = {t: [0, 0, 0] for t in TYPES}  # tp, predicted, gold
-    texts = [d["text"] for d in docs]
-    for doc, ents in zip(docs, entity_spans(texts), strict=True):
+    for doc in docs:
         text = doc["text"]
-        mentions = matcher.find(text, entities=ents, pronouns=pronouns)
+        article = make_article(external_id=str(doc["id"]), text=text, where=str(path), clean=False)
+        _, mentions, _ = processor.annotate(article)
+        if not pronouns:
+            mentions = [m for m in mentions if not m.alias.startswith("pronoun:")]
         for etype in TYPES:
             gold = [(e["begin"], e["end"]) for e in doc["entities"]
                     if e["type"] == etype and e.get("confidence", 1) >= MIN_CONFIDENCE]
@@ -94,8 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="list false positives/negatives")
     parser.add_argument("--kb", type=Path, action="append", default=[],
                         help="extra knowledge-base file merged over the built-in one (repeatable)")
-    parser.add_argument("--pronouns", action="store_true",
-                        help="count personal pronouns as mentions, as re3d annotates them")
+    parser.add_argument("--no-pronouns", dest="pronouns", action="store_false",
+                        help="leave out pronoun mentions (resolved to their antecedents by default)")
     args = parser.parse_args(argv)
     if not args.data.is_file():
         print(f"re3d data not found at {args.data} (../shared absent?); nothing to evaluate")

@@ -857,8 +857,9 @@ class ActorMatcher:
 
         ``entities`` are statistical NER spans (``frontlines.nlp.entity_spans``) that add
         persons and organisations missing from the knowledge base. ``pronouns`` adds personal
-        pronouns as unresolved mentions ("he" a person, "we"/"they" an organisation), as
-        entity annotations such as re3d count them; the pipeline leaves them out.
+        pronouns resolved to their antecedent ("he" -> the nearest person named before it,
+        "they"/"we" -> the nearest group; a quote's speaker named just after also counts);
+        a pronoun with no antecedent is dropped. Event coding does not need them.
         """
         if not text:
             return []
@@ -892,6 +893,8 @@ class ActorMatcher:
             for cand in _select(tier(), final):
                 mentions.append(self._unresolved(text, cand, published))
         mentions.sort(key=lambda m: m.start)
+        if pronouns:
+            mentions = _resolve_pronouns(mentions)
         return mentions
 
     # -- candidates ---------------------------------------------------------------------------
@@ -1314,3 +1317,38 @@ class ActorMatcher:
                            name=actor.name, alias=cand.alias, actor_type=actor.type)
         return Mention(start=cand.start, end=cand.end, text=span, kind=cand.kind, name=span,
                        alias=cand.alias)
+
+
+# A pronoun refers to the nearest mention of its kind before it within this many characters,
+# else (quotes: "... we will fight," the commander said) the nearest one just after it.
+_ANTECEDENT_BEFORE = 600
+_ANTECEDENT_AFTER = 250
+
+
+def _resolve_pronouns(mentions: list[Mention]) -> list[Mention]:
+    """Give each pronoun mention its antecedent's identity; drop the ones without one."""
+    named = [m for m in mentions if not m.alias.startswith("pronoun:") and (m.resolved_id or m.name)]
+    out: list[Mention] = []
+    for m in mentions:
+        if not m.alias.startswith("pronoun:"):
+            out.append(m)
+            continue
+        same = [a for a in named if a.kind == m.kind]
+        before = [a for a in same if a.end <= m.start and m.start - a.end <= _ANTECEDENT_BEFORE]
+        after = [a for a in same if a.start >= m.end and a.start - m.end <= _ANTECEDENT_AFTER]
+        antecedent = before[-1] if before else (after[0] if after else None)
+        if antecedent is None:
+            continue
+        out.append(
+            Mention(
+                start=m.start,
+                end=m.end,
+                text=m.text,
+                kind=m.kind,
+                resolved_id=antecedent.resolved_id,
+                name=antecedent.name,
+                alias=f"{m.alias}->{antecedent.text}",
+                actor_type=antecedent.actor_type,
+            )
+        )
+    return out

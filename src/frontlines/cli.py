@@ -192,18 +192,22 @@ def events(db: str, actor: str | None, etype: str | None, since: str | None, unt
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
 @click.option("--db", default=None, help="Use this store's gazetteer (with your imports); nothing is written to it.")
 @click.option("--csv-map", default=None, help="As for ingest.")
-def annotate(inputs: tuple[str, ...], fmt: str, db: str | None, csv_map: str | None) -> None:
+@click.option("--raw", is_flag=True, help="Keep each text exactly as given (no cleaning), so offsets index your input.")
+def annotate(inputs: tuple[str, ...], fmt: str, db: str | None, csv_map: str | None, raw: bool) -> None:
     """Print the actor, person, place and date mentions of each document (nothing stored).
 
     One JSON line per document: {"id", "mentions": [{"start", "end", "text", "kind",
     "actor": {"id", "name", "type"}?, "place": {"name", "lat", "lon", "country", "admin1"}?}]}.
+    Offsets index the cleaned text (boilerplate removed) unless --raw. Pronouns appear as
+    mentions of the person or group they refer back to.
     """
     from frontlines.ingest import ReadOptions, parse_csv_map, read_inputs
     from frontlines.pipeline import Processor, ProcessorConfig
 
     processor = Processor(ProcessorConfig(db=db, ner="all"))
     failed = 0
-    for item in read_inputs(inputs, options=ReadOptions(csv_map=parse_csv_map(csv_map)), stdin=sys.stdin.buffer):
+    options = ReadOptions(csv_map=parse_csv_map(csv_map), clean=not raw)
+    for item in read_inputs(inputs, options=options, stdin=sys.stdin.buffer):
         if isinstance(item, InputError):
             _err(str(item))
             failed += 1

@@ -43,6 +43,9 @@ class ReadOptions:
 
     csv_map: Mapping[str, str] | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    # False keeps each text exactly as given (no boilerplate removal or Unicode repair), so
+    # offsets index the input itself; used by `annotate --raw` and span-level evaluation.
+    clean: bool = True
 
 
 # ---------------------------------------------------------------- cleaning
@@ -106,11 +109,12 @@ def make_article(
     outlet: str = "",
     url: str = "",
     language: str = "",
+    clean: bool = True,
 ) -> Article:
     """Clean ``text`` and build an Article, or raise InputError naming ``where``."""
     if not isinstance(text, str):
         raise InputError(where, f"'text' must be a string, not {type(text).__name__}")
-    cleaned = clean_text(text)
+    cleaned = clean_text(text) if clean else text
     if not cleaned.strip():
         raise InputError(where, "document has no text after cleaning")
     pub: date | None
@@ -162,7 +166,7 @@ def _read_bytes(path: Path, options: ReadOptions) -> bytes:
 # ---------------------------------------------------------------- readers
 
 
-def read_jsonl(data: str, where: str) -> Iterator[Item]:
+def read_jsonl(data: str, where: str, *, clean: bool = True) -> Iterator[Item]:
     """Documents JSON Lines: ``id`` and ``text`` required, other fields optional."""
     for lineno, line in enumerate(data.splitlines(), start=1):
         if not line.strip():
@@ -190,6 +194,7 @@ def read_jsonl(data: str, where: str) -> Iterator[Item]:
                 outlet=str(obj.get("outlet") or ""),
                 url=str(obj.get("url") or ""),
                 language=str(obj.get("language") or ""),
+                clean=clean,
             )
         except InputError as exc:
             yield exc
@@ -223,6 +228,7 @@ def read_text_file(path: Path, options: ReadOptions, meta: Mapping[str, Any] | N
         outlet=str(meta.get("outlet") or ""),
         url=str(meta.get("url") or ""),
         language=str(meta.get("language") or ""),
+        clean=options.clean,
     )
 
 
@@ -272,7 +278,9 @@ def parse_csv_map(spec: str | None) -> dict[str, str] | None:
     return mapping
 
 
-def read_csv(data: str, where: str, csv_map: Mapping[str, str] | None, *, delimiter: str = ",") -> Iterator[Item]:
+def read_csv(
+    data: str, where: str, csv_map: Mapping[str, str] | None, *, delimiter: str = ",", clean: bool = True
+) -> Iterator[Item]:
     csv.field_size_limit(sys.maxsize)
     reader = csv.DictReader(io.StringIO(data, newline=""), delimiter=delimiter)
     columns = reader.fieldnames or []
@@ -304,6 +312,7 @@ def read_csv(data: str, where: str, csv_map: Mapping[str, str] | None, *, delimi
                     outlet=values.get("outlet", ""),
                     url=values.get("url", ""),
                     language=values.get("language", ""),
+                    clean=clean,
                 )
             except InputError as exc:
                 yield exc
@@ -316,10 +325,10 @@ def _read_path(path: Path, options: ReadOptions, meta: Mapping[str, Mapping[str,
     where = str(path)
     try:
         if suffix in JSONL_SUFFIXES or suffix == ".json":
-            yield from read_jsonl(_decode(_read_bytes(path, options), where), where)
+            yield from read_jsonl(_decode(_read_bytes(path, options), where), where, clean=options.clean)
         elif suffix in CSV_SUFFIXES:
             text = _decode(_read_bytes(path, options), where)
-            yield from read_csv(text, where, options.csv_map, delimiter="\t" if suffix == ".tsv" else ",")
+            yield from read_csv(text, where, options.csv_map, delimiter="\t" if suffix == ".tsv" else ",", clean=options.clean)
         elif suffix in HTML_SUFFIXES:
             yield read_html(_decode(_read_bytes(path, options), where), where, path.stem)
         else:
@@ -352,7 +361,7 @@ def read_stdin(stream: io.TextIOBase | Any, options: ReadOptions) -> Iterator[It
         yield InputError("<stdin>", "input too large; raise the limit with --max-bytes")
         return
     if data.lstrip().startswith("{"):
-        yield from read_jsonl(data, "<stdin>")
+        yield from read_jsonl(data, "<stdin>", clean=options.clean)
     elif data.lstrip()[:15].lower().startswith(("<!doctype", "<html")):
         try:
             yield read_html(data, "<stdin>", "stdin")
@@ -360,7 +369,7 @@ def read_stdin(stream: io.TextIOBase | Any, options: ReadOptions) -> Iterator[It
             yield exc
     else:
         try:
-            yield make_article(external_id="stdin", text=data, where="<stdin>")
+            yield make_article(external_id="stdin", text=data, where="<stdin>", clean=options.clean)
         except InputError as exc:
             yield exc
 

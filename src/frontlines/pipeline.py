@@ -73,7 +73,11 @@ class Processor:
         text = article.text
         sentences = split_sentences(text)
         entities = self._entities(text, sentences)
-        actor_mentions = self.actors.find(text, published=article.published, entities=entities)
+        # Pronouns resolved to their antecedents are wanted where every mention is ("annotate"),
+        # not for event coding.
+        actor_mentions = self.actors.find(
+            text, published=article.published, entities=entities, pronouns=self.config.ner == "all"
+        )
         taken = [(m.start, m.end) for m in actor_mentions]
         candidates = [(e.start, e.end, e.label) for e in entities if e.label in {"GPE", "LOC", "FAC"}]
         place_mentions = self.places.find_places(text, exclude=taken, candidates=candidates)
