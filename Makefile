@@ -22,9 +22,10 @@ run: venv
 	$(BIN)/frontlines export --db $(OUT)/example.db --format acled-csv --out $(OUT)/example.acled.csv
 	$(BIN)/frontlines export --db $(OUT)/example.db --format geojson --out $(OUT)/example.geojson
 	$(BIN)/frontlines export --db $(OUT)/example.db --format relations-jsonl --out $(OUT)/example.relations.jsonl
+	$(BIN)/frontlines network --db $(OUT)/example.db --format graphml --out $(OUT)/example.network.graphml
 	$(BIN)/frontlines events --db $(OUT)/example.db
 	@echo "Database: $(OUT)/example.db"
-	@echo "Exports:  $(OUT)/example.events.jsonl $(OUT)/example.acled.csv $(OUT)/example.geojson $(OUT)/example.relations.jsonl"
+	@echo "Exports:  $(OUT)/example.events.jsonl $(OUT)/example.acled.csv $(OUT)/example.geojson $(OUT)/example.relations.jsonl $(OUT)/example.network.graphml"
 
 test: venv
 	$(BIN)/python -m pytest -q

@@ -163,3 +163,35 @@ def test_duplicate_ids_in_one_batch(tmp_path):
     clash = write_jsonl(tmp_path / "clash.jsonl", [REPORTS[0], {**REPORTS[1], "id": REPORTS[0]["id"]}])
     result = CliRunner().invoke(main, ["ingest", str(clash), "--db", str(tmp_path / "b.db")])
     assert result.exit_code == 1 and "already used in this batch for a different text" in result.output
+
+
+THREE_OUTLETS = [
+    # One invented clash reported by three invented outlets.
+    {"id": "o-1", "outlet": "Wire A", "published": "2016-03-15",
+     "text": "Jaysh al-Islam fighters clashed with ISIS near Douma on Monday, a monitor said."},
+    {"id": "o-2", "outlet": "Wire B", "published": "2016-03-15",
+     "text": "Clashes broke out between Jaysh al-Islam and ISIS in Douma on Monday."},
+    {"id": "o-3", "outlet": "Wire C", "published": "2016-03-16",
+     "text": "On Monday, Jaysh al-Islam fought ISIS in Douma, residents said."},
+]
+
+
+def test_three_outlets_one_clash_and_the_network(tmp_path):
+    import networkx as nx
+
+    docs = write_jsonl(tmp_path / "three.jsonl", THREE_OUTLETS)
+    db = str(tmp_path / "three.db")
+    assert CliRunner().invoke(main, ["ingest", str(docs), "--db", db]).exit_code == 0
+    fused = CliRunner().invoke(main, ["export", "--db", db, "--format", "jsonl"])
+    rows = [json.loads(line) for line in fused.output.splitlines() if line.startswith("{")]
+    clashes = [r for r in rows if r["sub_event_type"] == "Armed clash"]
+    assert len(clashes) == 1, rows
+    assert clashes[0]["source_docs"] == ["o-1", "o-2", "o-3"]
+    unfused = CliRunner().invoke(main, ["export", "--db", db, "--format", "jsonl", "--unfused"])
+    assert sum(1 for line in unfused.output.splitlines() if "Armed clash" in line) == 3
+    out = tmp_path / "net.graphml"
+    result = CliRunner().invoke(main, ["network", "--db", db, "--format", "graphml", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    graph = nx.read_graphml(out)
+    hostile = [(u, v) for u, v, d in graph.edges(data=True) if d.get("kind") == "hostile" and d.get("source") == "text"]
+    assert {frozenset(e) for e in hostile} == {frozenset({"jaysh_al_islam", "islamic_state"})}

@@ -112,7 +112,8 @@ def ingest(inputs: tuple[str, ...], db: str, workers: int, force: bool, csv_map:
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "acled-csv", "geojson", "relations-jsonl"]), default="jsonl", show_default=True)
 @click.option("--out", default="-", show_default=True, help="Output file, or - for standard output. Files are written atomically.")
 @click.option("--include-background", is_flag=True, help="Also export events flagged as background history.")
-def export(db: str, fmt: str, out: str, include_background: bool) -> None:
+@click.option("--unfused", is_flag=True, help="One event per document report, without merging reports of the same event.")
+def export(db: str, fmt: str, out: str, include_background: bool, unfused: bool) -> None:
     """Export events (JSONL, ACLED CSV, GeoJSON) or relations (relations-jsonl)."""
     from frontlines.export import open_output, write_events, write_relations
     from frontlines.store import Store
@@ -124,7 +125,7 @@ def export(db: str, fmt: str, out: str, include_background: bool) -> None:
                 with open_output(out) as handle:
                     n = write_relations(rows, handle)
             else:
-                events = store.events(include_background=include_background)
+                events = store.events(include_background=include_background, fused=not unfused)
                 with open_output(out) as handle:
                     n = write_events(events, fmt, handle)
     except FrontlinesError as exc:
@@ -141,7 +142,8 @@ def export(db: str, fmt: str, out: str, include_background: bool) -> None:
 @click.option("--until", default=None, help="Last day, YYYY-MM-DD.")
 @click.option("--near", default=None, help="LAT,LON,KM: only events within KM of the point.")
 @click.option("--limit", default=200, show_default=True, type=click.IntRange(1))
-def events(db: str, actor: str | None, etype: str | None, since: str | None, until: str | None, near: str | None, limit: int) -> None:
+@click.option("--unfused", is_flag=True, help="Show each document's report separately.")
+def events(db: str, actor: str | None, etype: str | None, since: str | None, until: str | None, near: str | None, limit: int, unfused: bool) -> None:
     """Show stored events as a readable table."""
     from rich.console import Console
     from rich.table import Table
@@ -160,7 +162,9 @@ def events(db: str, actor: str | None, etype: str | None, since: str | None, unt
     kind = {"event_type": etype} if etype in EVENT_TYPES else {"sub_event_type": etype}
     try:
         with Store(db, readonly=True) as store:
-            rows = store.events(actor=actor, since=_parse_day(since, "--since"), until=_parse_day(until, "--until"), **kind)
+            rows = store.events(
+                actor=actor, since=_parse_day(since, "--since"), until=_parse_day(until, "--until"), fused=not unfused, **kind
+            )
     except FrontlinesError as exc:
         raise click.ClickException(str(exc)) from None
     if point:
@@ -311,13 +315,20 @@ def actors(ctx: click.Context, query: str | None, db: str | None, discovered: bo
         span = f"{link.start or '?'} .. {link.end or ''}"
         click.echo(f"  {link.kind:<14} {target.name if target else link.target}  ({span})")
     if db:
+        from frontlines.network import actor_timeline, format_timeline
+
         with Store(db, readonly=True) as store:
+            timeline = format_timeline(actor_timeline(store.relations(), actor.id))
             years = store.conn.execute(
                 "SELECT substr(event_date,1,4) y, COUNT(*) FROM events WHERE actor1_id = ? OR actor2_id = ? GROUP BY y ORDER BY y",
                 (actor.id, actor.id),
             ).fetchall()
         for y, n in years:
             click.echo(f"  events {y or '?'}: {n}")
+        if timeline:
+            click.echo("relations in the news:")
+            for line in timeline:
+                click.echo(f"  {line}")
 
 
 @actors.command("validate")
@@ -336,6 +347,39 @@ def actors_validate(file: str) -> None:
         raise click.ClickException(f"{file}: {len(problems)} problem(s)")
     merged = ActorBase.load([Path(file)])
     click.echo(f"{file}: valid; the merged base holds {len(merged)} actors")
+
+
+# ------------------------------------------------------------------ network
+
+
+@main.command()
+@click.option("--db", default="frontlines.db", show_default=True, help=DB_HELP)
+@click.option("--since", default=None, help="First day of the window, YYYY-MM-DD.")
+@click.option("--until", default=None, help="Last day of the window, YYYY-MM-DD.")
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json"]), default="graphml", show_default=True)
+@click.option("--out", required=True, help="Output file (GraphML and GEXF open in Gephi; JSON is node-link data).")
+@click.option("--actors", "actor_files", multiple=True, type=click.Path(exists=True, dir_okay=False), help="Extra actor YAML merged over the built-in base.")
+def network(db: str, since: str | None, until: str | None, fmt: str, out: str, actor_files: tuple[str, ...]) -> None:
+    """Write the actor network: typed, signed, dated edges weighted by evidence.
+
+    Edges come from relations found in the news and from the knowledge base's dated links.
+    """
+    from frontlines.actors import ActorBase
+    from frontlines.export import open_output
+    from frontlines.network import export_network
+    from frontlines.store import Store
+
+    try:
+        with Store(db, readonly=True) as store:
+            relations = store.relations()
+        base = ActorBase.load([Path(p) for p in actor_files])
+        with open_output(out) as handle:
+            summary = export_network(
+                relations, fmt, handle, base=base, since=_parse_day(since, "--since"), until=_parse_day(until, "--until")  # type: ignore[arg-type]
+            )
+    except FrontlinesError as exc:
+        raise click.ClickException(str(exc)) from None
+    _err(f"{summary['nodes']} actors, {summary['edges']} edges written to {out}")
 
 
 # ------------------------------------------------------------------ gazetteer

@@ -303,8 +303,23 @@ class Store:
         until: date | None = None,
         include_background: bool = False,
         limit: int | None = None,
+        fused: bool = False,
     ) -> list[Event]:
-        """Events with their evidence, filtered with bound parameters only."""
+        """Events with their evidence, filtered with bound parameters only.
+
+        ``fused`` merges reports of the same event from different documents into one event
+        with all their sources (see ``frontlines.fuse``); it is computed when read, so the
+        result does not depend on the order documents were ingested in.
+        """
+        if fused:
+            from frontlines.fuse import fuse_events
+
+            rows = self.events(
+                actor=actor, sub_event_type=sub_event_type, event_type=event_type, since=since,
+                until=until, include_background=include_background,
+            )  # fmt: skip
+            merged = fuse_events(rows)
+            return merged[:limit] if limit else merged
         where = []
         params: list[Any] = []
         if not include_background:
