@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    := out
 
-.PHONY: venv run test eval bench clean
+.PHONY: venv run serve test eval bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ run: venv
 	$(BIN)/frontlines events --db $(OUT)/example.db
 	@echo "Database: $(OUT)/example.db"
 	@echo "Exports:  $(OUT)/example.events.jsonl $(OUT)/example.acled.csv $(OUT)/example.geojson $(OUT)/example.relations.jsonl $(OUT)/example.network.graphml"
+	@echo "Web UI:   $(BIN)/frontlines serve --db $(OUT)/example.db   then open http://127.0.0.1:8000/"
+
+serve: venv
+	$(BIN)/frontlines serve --db $(OUT)/example.db
 
 test: venv
 	$(BIN)/python -m pytest -q
@@ -35,6 +39,7 @@ eval: venv
 
 bench: venv
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_api.py --write
 
 clean:
 	rm -rf $(OUT) build .pytest_cache

@@ -382,6 +382,33 @@ def network(db: str, since: str | None, until: str | None, fmt: str, out: str, a
     _err(f"{summary['nodes']} actors, {summary['edges']} edges written to {out}")
 
 
+# ------------------------------------------------------------------ serve
+
+
+@main.command()
+@click.option("--db", default="frontlines.db", show_default=True, help=DB_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; the default keeps the server on this machine.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+def serve(db: str, host: str, port: int) -> None:
+    """Serve the REST API (/api, spec at /openapi.json, docs at /docs) and the web UI (/).
+
+    Read-only unless the environment variable FRONTLINES_WRITE_TOKEN is set: then
+    POST /api/articles ingests documents for requests carrying "Authorization: Bearer TOKEN".
+    """
+    import os
+
+    from frontlines.api import run_server
+
+    token = os.environ.get("FRONTLINES_WRITE_TOKEN") or None
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        _err(f"warning: serving on {host}: other machines can reach this server")
+    _err(f"frontlines: serving {db} at http://{host}:{port}/ (Ctrl-C to stop)")
+    try:
+        run_server(db, host=host, port=port, write_token=token)
+    except FrontlinesError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 # ------------------------------------------------------------------ gazetteer
 
 

@@ -85,6 +85,15 @@ _CORE = (
 MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     (1, "core tables: documents, mentions, events, relations, discovered actors", _CORE),
     (2, "gazetteer: places, alternate names, admin areas", tuple(gazetteer.SCHEMA)),
+    (
+        3,
+        "indexes for map queries (time window + bounding box)",
+        (
+            "CREATE INDEX IF NOT EXISTS events_date_geo ON events(event_date, latitude, longitude, background)",
+            "CREATE INDEX IF NOT EXISTS events_geo_date ON events(latitude, longitude, event_date, background)",
+            "DROP INDEX IF EXISTS events_latlon",
+        ),
+    ),
 )
 
 
