@@ -49,7 +49,7 @@ def report(doc: str, *, n: int = 1, day: date = date(2015, 8, 9), east_km: float
 def test_three_reports_of_one_clash_become_one_event() -> None:
     events = [
         report("a", fatalities=12),
-        report("b", day=date(2015, 8, 10), east_km=3, fatalities=35, time_precision=2),
+        report("b", day=date(2015, 8, 10), east_km=3, fatalities=20, time_precision=2),
         report("c", east_km=-2, fatalities=0, actor2="Shamiyya Front", actor2_id="levant_front"),
     ]
     fused = fuse_events(events)
@@ -117,3 +117,30 @@ def test_actor_names_when_ids_are_missing() -> None:
 def test_single_reports_pass_through_unchanged() -> None:
     events = [report("a"), report("b", east_km=50)]
     assert sorted(fuse_events(events), key=lambda e: e.id) == sorted(events, key=lambda e: e.id)
+
+
+def civilians_killed(doc: str, *, fatalities: int, location: str = "Aleppo", **kw: object) -> Event:
+    return report(
+        doc, event_type="Violence against civilians", sub_event_type="Attack", actor1="Unidentified Armed Group (Syria)",
+        actor1_id="", actor2="Civilians (Syria)", actor2_id="", fatalities=fatalities, location=location, **kw,
+    )
+
+
+def test_generic_actors_alone_need_the_same_place_name_kind_and_a_similar_toll() -> None:
+    assert same_event(civilians_killed("a", fatalities=58), civilians_killed("b", fatalities=87))
+    assert not same_event(civilians_killed("a", fatalities=32), civilians_killed("b", fatalities=8))
+    assert not same_event(civilians_killed("a", fatalities=3), civilians_killed("b", fatalities=3, location="Hanano"))
+    assert not same_event(
+        civilians_killed("a", fatalities=3), civilians_killed("b", fatalities=3, day=date(2015, 8, 10))
+    )
+
+
+def test_region_level_reports_are_not_fused() -> None:
+    assert not same_event(report("a", geo_precision=3), report("b", geo_precision=3))
+    assert not same_event(report("a"), report("b", geo_precision=3))
+
+
+def test_tolls_far_apart_or_other_sub_types_are_other_events() -> None:
+    assert not same_event(report("a", fatalities=4), report("b", fatalities=10))
+    assert same_event(report("a", fatalities=4), report("b", fatalities=0))
+    assert not same_event(report("a"), report("b", sub_event_type="Non-state actor overtakes territory"))
