@@ -310,3 +310,10 @@ def test_death_stems_cover_every_death_phrase() -> None:
     stems = w["death_stems"]
     phrases = [*w["active_verbs"], *w["passive_verbs"], *w["death_nouns"], *w["death_heads"], "death toll", "toll"]
     assert [p for p in phrases if not any(s in p for s in stems)] == []
+
+
+def test_a_year_in_a_dateline_is_not_a_toll() -> None:
+    claims = find_fatalities("Published July 5 2016 A motorcycle bomber killed at least 16 civilians outside a bakery.")
+    assert [c.count for c in claims] == [16]
+    assert [c.count for c in find_fatalities("2016 people were killed.")] == []
+    assert [c.count for c in find_fatalities("Fighting killed 1950 people in the city.")] == [1950]

@@ -283,6 +283,21 @@ def _negated(g: _Grammar, sentence: str, start: int) -> bool:
 _Found = tuple[int, int, int, bool, str]  # start, end, count, vague, subject
 
 
+_YEAR = re.compile(r"(1[89]|20)\d\d")
+_MONTH_BEFORE = re.compile(
+    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2}(st|nd|rd|th)?,?\s+)?$", re.I
+)
+
+
+def _looks_like_year(sentence: str, start: int, num: str) -> bool:
+    """A bare 4-digit 1800-2099 after a month name (a dateline such as "July 5 2016 A bomber
+    killed 16") or at the start of a sentence is a year, not a toll."""
+    if not _YEAR.fullmatch(num.strip()):
+        return False
+    before = sentence[max(0, start - 20) : start]
+    return bool(_MONTH_BEFORE.search(before)) or not before.strip()
+
+
 def _numbered(g: _Grammar, sentence: str) -> list[_Found]:
     found: list[_Found] = []
     for kind, pattern in g.numbered:
@@ -290,6 +305,8 @@ def _numbered(g: _Grammar, sentence: str) -> list[_Found]:
             vname = "verb" if m["verb"] is not None else "verb2"
             parsed = _parse(m["num"])
             if parsed is None or parsed[0] == 0:
+                continue
+            if _looks_like_year(sentence, m.start("num"), m["num"]):
                 continue
             if _ambiguous(g, sentence, m.start(vname), m.end(vname)) or _negated(g, sentence, m.start()):
                 continue
