@@ -35,7 +35,7 @@ def _thin(ring: list[tuple[float, float]], tolerance: float) -> list[list[float]
 
 
 @functools.lru_cache(maxsize=2)
-def countries_geojson(tolerance: float = 0.2) -> bytes:
+def countries_geojson(tolerance: float = 0.3) -> bytes:
     """A FeatureCollection of country rings (MultiLineString; the page fills them even-odd)."""
     try:
         import shapefile
