@@ -74,7 +74,8 @@ def main() -> None:
 )
 @click.option("--actors", "actor_files", multiple=True, type=click.Path(exists=True, dir_okay=False), help="Extra actor YAML merged over the built-in knowledge base (repeatable).")
 @click.option("--max-bytes", default=20_000_000, show_default=True, type=click.IntRange(1), help="Refuse input files larger than this.")
-def ingest(inputs: tuple[str, ...], db: str, workers: int, force: bool, csv_map: str | None, actor_files: tuple[str, ...], max_bytes: int) -> None:
+@click.option("--model", default=None, type=click.Path(exists=True, dir_okay=False), help="Sub-event classifier saved by 'frontlines train' (rules alone without it).")
+def ingest(inputs: tuple[str, ...], db: str, workers: int, force: bool, csv_map: str | None, actor_files: tuple[str, ...], max_bytes: int, model: str | None) -> None:
     """Read, code and store documents.
 
     INPUTS are files (.txt, .html, .jsonl, .csv), folders (read recursively) or - for
@@ -93,7 +94,9 @@ def ingest(inputs: tuple[str, ...], db: str, workers: int, force: bool, csv_map:
     items = list(read_inputs(inputs, options=options, stdin=sys.stdin.buffer if "-" in inputs else None))
     with _progress(len(items), "coding") as advance:
         try:
-            report = run_ingest(items, db=db, workers=workers, force=force, actor_files=actor_files, on_error=_err, on_progress=advance)
+            report = run_ingest(
+                items, db=db, workers=workers, force=force, actor_files=actor_files, model=model, on_error=_err, on_progress=advance
+            )
         except FrontlinesError as exc:
             raise click.ClickException(str(exc)) from None
     unchanged = f", {report.unchanged} unchanged" if report.unchanged else ""
@@ -274,6 +277,33 @@ def evaluate(gold: str, docs: str, gaz: tuple[str, ...], details: bool, as_json:
             click.echo(f"{tag} {row['doc']}  pred: {row.get('pred_summary', '-')}")
             if row.get("gold_summary"):
                 click.echo(f"     {'':<20}  gold: {row['gold_summary']}")
+
+
+# ------------------------------------------------------------------ train
+
+
+@main.command()
+@click.option("--acled", "acled_csv", required=True, type=click.Path(exists=True, dir_okay=False), help="An ACLED-format export with `notes` and `sub_event_type` columns.")
+@click.option("--out", required=True, help="Where to save the model (e.g. beside your store: my.db.subevents.model).")
+def train(acled_csv: str, out: str) -> None:
+    """Train the optional sub-event classifier (scikit-learn, CPU, seconds).
+
+    Pass the saved model to `frontlines ingest --model` to re-rank sub-event types within
+    the event type the rules chose; without it the rules alone decide. Needs scikit-learn
+    (`pip install 'frontlines[learn]'`).
+    """
+    from frontlines.classifier import train as train_model
+
+    try:
+        report = train_model(Path(acled_csv), Path(out))
+    except FrontlinesError as exc:
+        raise click.ClickException(str(exc)) from None
+    except ImportError as exc:
+        raise click.ClickException(f"scikit-learn is needed for 'train' ({exc}); pip install 'frontlines[learn]'") from None
+    click.echo(
+        f"{report.rows} notes, {len(report.classes)} sub-event types, trained in {report.seconds} s "
+        f"(training accuracy {report.train_accuracy:.3f}) -> {report.path}"
+    )
 
 
 # ------------------------------------------------------------------ actors

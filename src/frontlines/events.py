@@ -103,7 +103,7 @@ SUB_PRIORITY = {
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Lexicon:
     triggers: tuple[tuple[str, re.Pattern[str]], ...]
-    any_trigger: re.Pattern[str]
+    decisive: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...]
     generic_explosion: re.Pattern[str]
     context: re.Pattern[str]
     anaphoric: frozenset[str]
@@ -130,16 +130,16 @@ def _alternation(patterns: Sequence[str]) -> str:
 def lexicon() -> Lexicon:
     raw = yaml.safe_load(resources.files("frontlines.data").joinpath("event_triggers.yaml").read_text("utf-8"))
     triggers = []
-    every: list[str] = []
     for sub, patterns in raw["sub_event_types"].items():
         if sub not in SUB_EVENT_TYPES:
             raise ValueError(f"event_triggers.yaml: unknown sub-event type {sub!r}")
         triggers.append((sub, re.compile(_alternation(patterns), re.I)))
-        every.extend(patterns)
     words = list(raw["background_words"])
     return Lexicon(
         triggers=tuple(triggers),
-        any_trigger=re.compile(_alternation(every), re.I),
+        decisive=tuple(
+            (sub, re.compile(r"\b" + pattern + r"\b", re.I), frozenset(types)) for sub, pattern, types in raw["decisive"]
+        ),
         context=re.compile(_alternation(raw["context_triggers"]), re.I),
         generic_explosion=re.compile(r"^(?:" + "|".join(raw["generic_explosions"]) + r")$", re.I),
         anaphoric=frozenset(raw["anaphoric_nouns"]),
@@ -172,8 +172,6 @@ def detect_all(sentence: str) -> list[Trigger]:
     Where matches of two sub-types overlap, the one listed first in the lexicon wins.
     """
     lex = lexicon()
-    if not lex.any_trigger.search(sentence):
-        return []
     taken = bytearray(len(sentence))
     found: list[Trigger] = []
     for sub, pattern in lex.triggers:
@@ -198,20 +196,36 @@ def _context_triggers(sentence: str, found: list[Trigger]) -> list[Trigger]:
     return out
 
 
+def _priority() -> dict[str, int]:
+    return {sub: k for k, (sub, _) in enumerate(lexicon().triggers)}
+
+
 def detect(sentence: str) -> Trigger | None:
     """The sub-event type a sentence reports, or None for no event or a non-event frame.
 
     A fast check without a parse (the pipeline uses it to pick the sentences worth the
-    statistical model): the first trigger not preceded, within a short window, by a
-    statement/threat cue ("will launch an offensive", "threatened to attack").
+    statistical model, and it types short event descriptions): of the triggers not preceded,
+    within a short window, by a statement/threat cue ("will launch an offensive",
+    "threatened to attack"), the most specific sub-type (lexicon order) wins; a decisive
+    pattern ("small arms", "tear gas") then settles it within its event types.
     """
     lex = lexicon()
+    order = _priority()
+    best: Trigger | None = None
     for trigger in detect_all(sentence):
         window = sentence[max(0, trigger.start - 60) : trigger.start]
         if lex.non_event.search(window) or lex.non_event.search(sentence[trigger.start : trigger.end + 12]):
             continue
-        return trigger
-    return None
+        if best is None or order[trigger.sub_event_type] < order[best.sub_event_type]:
+            best = trigger
+    if best is None:
+        return None
+    for sub, pattern, types in lex.decisive:
+        if SUB_EVENT_TYPES[best.sub_event_type] in types and sub != best.sub_event_type:
+            m = pattern.search(sentence)
+            if m:
+                return Trigger(sub_event_type=sub, start=m.start(), end=m.end())
+    return best
 
 
 def interaction(inter1: int, inter2: int) -> int:
@@ -243,6 +257,14 @@ def _parse_all(texts: Sequence[str]) -> list[Any]:
     except Exception:  # noqa: BLE001 - without a model the coder still runs, on regex frames
         return [None] * len(texts)
     return list(nlp.pipe(texts, batch_size=32))
+
+
+def parse_sentences(texts: Sequence[str]) -> list[Any]:
+    """Parse (tagger, dependency parser and NER in one pass) for callers that want both the
+    entities and the parse of event sentences: hand the docs to ``code_events(docs=...)``."""
+    from frontlines.nlp import load_model
+
+    return list(load_model(parser=True, ner=True).pipe(texts, batch_size=32))
 
 
 def _starts(word: str, stems: Sequence[str]) -> bool:
@@ -285,11 +307,6 @@ def _governing_verb(tok: Any) -> Any:
             return t
         t = t.head
     return t
-
-
-def _clause_head(verb: Any) -> Any:
-    """The verb whose subtree is the trigger's clause (up through conjunctions of verbs)."""
-    return verb
 
 
 def _frame(doc: Any, trig: Any) -> _Frame:
@@ -436,8 +453,8 @@ def _role_below(path: list[Any], anchor: Any, nominal_trigger: bool) -> str:
         return "a2"
     if dep == "conj":
         return "conj"
-    if dep in ("advcl", "ccomp", "xcomp", "relcl", "acl", "parataxis", "advmod", "npadvmod"):
-        return "other"
+    if dep in ("acl", "relcl") and any(t.dep_ == "agent" for t in path):
+        return "a1"  # "a massacre carried out by ISIS"
     return "other"
 
 
@@ -634,14 +651,32 @@ def _is_heading(text: str) -> bool:
     return len(stripped.split()) < 16
 
 
-def _is_quote_only(text: str) -> bool:
-    """A sentence that is entirely a quotation reports what someone said, not what happened."""
-    stripped = text.strip()
-    return (
-        stripped[:1] in "“\""
-        and stripped.rstrip(".")[-1:] in "”\""
-        and stripped.count("“") + stripped.count('"') <= 2
-    )
+_COORDINATED = re.compile(
+    r"(?:^|[\s,;:(])(?P<num>(?:at least |more than |some |about |nearly )?[\w,-]+)\s+(?:of\s+(?:its|their|the|his|her|our)\s+)?"
+    r"(?P<np>(?:[a-z][\w'’-]*\s+){0,2}[a-z][\w'’-]*)\s*(?:,\s*|\s+)and\s+$",
+    re.I,
+)
+
+
+def _coordinated_claims(text: str, claims: list[FatalityClaim]) -> list[FatalityClaim]:
+    """"five of its fighters and dozens of militants were killed": numbers.py reads the last
+    group; the groups coordinated before it died too and are separate claims."""
+    from frontlines.numbers import parse_number
+
+    extra: list[FatalityClaim] = []
+    for c in claims:
+        m = _COORDINATED.search(text[max(0, c.start - 80) : c.start])
+        if m is None:
+            continue
+        value = parse_number(m.group("num"))
+        if not value:
+            continue
+        vague = m.group("num").strip().lower() in ("dozens", "tens", "scores", "hundreds", "thousands", "several", "many")
+        np = m.group("np").split()[-1]
+        extra.append(
+            FatalityClaim(start=c.start, end=c.end, text=m.group(0).strip() + " " + c.text, count=value, vague=vague, subject=np)
+        )
+    return extra
 
 
 def _sentence_fatalities(text: str) -> tuple[int, bool]:
@@ -649,6 +684,7 @@ def _sentence_fatalities(text: str) -> tuple[int, bool]:
     claims: list[FatalityClaim] = find_fatalities(text)
     if not claims:
         return 0, False
+    claims += _coordinated_claims(text, claims)
     by_subject: dict[str, list[FatalityClaim]] = {}
     for c in claims:
         by_subject.setdefault(c.subject.casefold(), []).append(c)
@@ -661,6 +697,9 @@ def _sentence_fatalities(text: str) -> tuple[int, bool]:
             vague = False
         else:
             total += min(c.count for c in group)
+            # "dozens of militants" is a number ACLED codes (12), not a placeholder.
+            if any(c.count >= 10 for c in group):
+                vague = False
     if vague and lexicon().significant.search(text):
         total = max(total, SIGNIFICANT_DEATHS)
     return total, vague
@@ -672,12 +711,18 @@ def _drop_containers(places: list[Mention]) -> list[Mention]:
         return places
     names = {(m.place.name if m.place else m.name).casefold() for m in places}
     specific = [m for m in places if (m.geo_precision or 1) < 3]
+
+    def key(name: str) -> str:
+        low = re.sub(r"\b(governorate|province|muhafazat|district)\b", "", name.casefold())
+        return re.sub(r"[^a-z]", "", low)[:5]
+
     out = []
     for m in places:
         p = m.place
         contained = any(
-            o is not m and o.place is not None and p is not None and p.name
-            and p.name.casefold() in {o.place.admin1.casefold(), o.place.admin2.casefold(), o.place.country.casefold()}
+            o is not m and o.place is not None and p is not None and p.name and key(p.name)
+            and key(p.name) in {key(o.place.admin1), key(o.place.admin2), key(o.place.country)}
+            and (o.geo_precision or 1) < (m.geo_precision or 1) + (1 if p.feature in ("admin1", "admin2", "country", "region") else 0)
             for o in places
         )
         if contained:
@@ -708,11 +753,14 @@ def code_events(
     dates: Sequence[DateMention],
     *,
     model: Any = None,
+    docs: dict[tuple[int, int], Any] | None = None,
 ) -> list[Event]:
     """Code the events of one article (ACLED atomicity applied within the article).
 
     ``model``: an optional :class:`frontlines.classifier.Model` that re-ranks the sub-event
-    type within the event type the rules found.
+    type within the event type the rules found. ``docs``: spaCy parses already made of some
+    sentences, keyed by the sentence's (start, end) (see :func:`parse_sentences`), so a caller
+    that runs the model once for entities and parse need not run it twice.
     """
     lex = lexicon()
     # Only actors the knowledge base resolved can be parties: unresolved spans ("forces",
@@ -721,8 +769,9 @@ def code_events(
     places = [m for m in mentions if m.kind == "place"]
     focus = _country_focus(mentions) or "Syria"
     text = article.text
+    dates = [*dates, *_recent_periods(text, article.published, dates)]
 
-    # Which sentences hold a trigger: only those are parsed.
+    # Only the sentences that hold a trigger are parsed (the parse is the slow part).
     candidates: list[tuple[Sentence, str, list[Trigger]]] = []
     for s in sentences:
         stext = text[s.start : s.end]
@@ -733,8 +782,11 @@ def code_events(
             trigs = _context_triggers(stext, trigs)
             if trigs:
                 candidates.append((s, stext, trigs))
-    docs = _parse_all([c[1] for c in candidates])
-    parsed = {c[0]: (c[1], c[2], d) for c, d in zip(candidates, docs, strict=True)}
+    given = dict(docs or {})
+    need = [c for c in candidates if (c[0].start, c[0].end) not in given]
+    for c, d in zip(need, _parse_all([c[1] for c in need]), strict=True):
+        given[(c[0].start, c[0].end)] = d
+    parsed = {c[0]: (c[1], c[2], given[(c[0].start, c[0].end)]) for c in candidates}
 
     last_place: Mention | None = None
     last_date: DateMention | None = None
@@ -749,7 +801,7 @@ def code_events(
         s_dates = [d for d in dates if _within(d, sentence)]
         if sentence.paragraph != last_paragraph:
             last_paragraph = sentence.paragraph
-            if not re.match(r"\s*(?:it |they |he |she )?(?:later|then|after this|afterwards|subsequently)\b", stext, re.I):
+            if not _CONTINUES.match(stext):
                 # A new paragraph without a date of its own goes on with the story's last
                 # recent date (a news report tells one stretch of days), within a week.
                 last_date = None
@@ -768,8 +820,9 @@ def code_events(
             deaths, vague = _sentence_fatalities(stext)
             if deaths and drafts[-1].sentence.paragraph == sentence.paragraph:
                 _add_deaths(drafts[-1], deaths, vague, sentence)
-        if s_places:
-            last_place = s_places[-1]
+        located_places = [m for m in s_places if text[m.end : m.end + 6].lower() not in ("-based", "–based")]
+        if located_places:
+            last_place = located_places[-1]
         dated = [d for d in s_dates if d.date is not None]
         if dated:
             last_date = dated[-1]
@@ -803,6 +856,8 @@ def _corefer(drafts: list[_Draft]) -> list[_Draft]:
                     continue
                 if not _keys(d) and e.sentence.paragraph != d.sentence.paragraph:
                     continue
+                if e.background != d.background:
+                    continue
                 target = e
                 break
         if target is None:
@@ -812,6 +867,8 @@ def _corefer(drafts: list[_Draft]) -> list[_Draft]:
             target.sub_event_type = d.sub_event_type
             if d.actor1 is not None:
                 target.actor1, target.actor2 = d.actor1, d.actor2 or target.actor2
+        if target.actor1 is None and d.actor1 is not None:
+            target.actor1 = d.actor1
         if target.actor2 is None and d.actor2 is not None and _actor_key(d.actor2) not in _keys(target):
             target.actor2 = d.actor2
         if target.actor2 is None and d.actor1 is not None and _actor_key(d.actor1) not in _keys(target):
@@ -822,6 +879,38 @@ def _corefer(drafts: list[_Draft]) -> list[_Draft]:
             target.extra_evidence.append(d.sentence)
         target.background = target.background and d.background
     return kept
+
+
+# A paragraph opening that goes on with the story just told keeps its date and background
+# ("It later expelled ...", "At the end of the battle, ...").
+_CONTINUES = re.compile(
+    r"\s*(?:(?:it|they|he|she)\s+)?(?:later|then|after this|afterwards|subsequently)\b"
+    r"|\s*(?:at the end of|after|following|during|in the course of)\s+(?:the|this|that|these)\s+"
+    r"(?:battle|battles|fighting|clashes|clash|attack|attacks|assault|offensive|confrontations?)\b",
+    re.I,
+)
+
+_PERIOD = re.compile(
+    r"\b(?:over|in|during|within|for)\s+the\s+(?:past|last|previous)\s+(?P<n>two|three|four|five|six|few|couple of|\d)\s+days\b",
+    re.I,
+)
+_SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "few": 3, "couple of": 2}
+
+
+def _recent_periods(text: str, published: date | None, known: Sequence[DateMention]) -> list[DateMention]:
+    """"over the past two days": ACLED codes a span at its midpoint, precision 2 (a form
+    ``frontlines.dates`` does not read; the span ends on the publication day)."""
+    out = []
+    for m in _PERIOD.finditer(text):
+        if any(d.start < m.end() and m.start() < d.end for d in known):
+            continue
+        word = m.group("n").lower()
+        n = int(word) if word.isdigit() else _SMALL.get(word, 0)
+        if not n:
+            continue
+        day = published - timedelta(days=n // 2) if published else None
+        out.append(DateMention(start=m.start(), end=m.end(), text=m.group(0), date=day, precision=2, relative=True))
+    return out
 
 
 def _add_deaths(draft: _Draft, deaths: int, vague: bool, sentence: Sentence) -> None:
@@ -928,8 +1017,13 @@ def _sentence_drafts(
             spoken = [m for m in s_actors if (m.resolved_id or m.name) in speakers]
             if spoken:
                 a1 = spoken[0]
-            elif earlier and earlier[-1].actor1 is not None:
-                a1 = earlier[-1].actor1
+            elif earlier:
+                # The last party of the same kind of event, else of the last event.
+                kind = SUB_EVENT_TYPES.get(sub, "")
+                prior = next((e for e in reversed(earlier) if SUB_EVENT_TYPES[e.sub_event_type] == kind and e.actor1), None)
+                prior = prior or (earlier[-1] if earlier[-1].actor1 else None)
+                if prior is not None:
+                    a1 = prior.actor1
         if context_of is not None and a1 is None and a2 is None:
             a1, a2 = context_of.actor1, context_of.actor2
         if a1 is None and a2 is None and not (s_actors and sub not in _NEEDS_ACTOR):
@@ -965,8 +1059,11 @@ def _sentence_drafts(
                 if winner is not None:
                     break
             a1, a2 = winner, loser
-        if sub not in _NEEDS_ACTOR:
-            fill = [m for m in rest if (m.actor_type or 0) not in (6, 7) or sub in ONE_SIDED_CIVILIAN_TARGETS | PROTESTS | RIOTS]
+        named_in_roles = a1 is not None or a2 is not None
+        fill = [m for m in rest if (m.actor_type or 0) not in (6, 7) or sub in PROTESTS | RIOTS]
+        if named_in_roles or sub not in _NEEDS_ACTOR | ONE_SIDED_CIVILIAN_TARGETS:
+            # Other actors of the sentence fill empty roles; never the perpetrator of an
+            # attack on civilians (the sentence may name the finder or the victims' side).
             if a1 is None and a2 is None and fill:
                 a1 = fill[0]
                 fill = fill[1:]
@@ -976,7 +1073,15 @@ def _sentence_drafts(
             continue
         # An anaphoric noun ("killed in the fighting") with nothing new adds to the last event.
         clause_places = [m for m in s_places if lo <= m.start - off < hi and _is_location(doc, tok, m, off)]
-        if tok is not None and _is_anaphoric(tok, ttext) and earlier and not clause_places and not s_dates:
+        if (
+            tok is not None
+            and not a1s
+            and not a2s
+            and _is_anaphoric(tok, ttext)
+            and earlier
+            and not any((m.geo_precision or 1) < 3 for m in clause_places)
+            and not s_dates
+        ):
             if deaths and not used_deaths:
                 _add_deaths(earlier[-1], deaths, vague, sentence)
                 used_deaths = True
@@ -1063,7 +1168,7 @@ def _is_anaphoric(tok: Any, ttext: str) -> bool:
         return False
     dets = [c.lower_ for c in tok.children if c.dep_ in ("det", "poss")]
     has_own = any(c.dep_ == "prep" and c.lower_ in ("between", "with", "against", "on") for c in tok.children)
-    return bool(dets) and dets[0] in ("the", "this", "that", "these", "those") and not has_own and tok.dep_ == "pobj"
+    return bool(dets) and dets[0] in ("the", "this", "that", "these", "those") and not has_own
 
 
 def _tree_distance(a: Any, b: Any) -> int:

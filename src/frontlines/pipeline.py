@@ -27,7 +27,7 @@ from frontlines.relations import extract_relations
 from frontlines.store import Store
 
 # Bump when extraction changes, so re-ingesting re-processes documents coded by an older version.
-PIPELINE_VERSION = "0.2.0"
+PIPELINE_VERSION = "0.3.0"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -43,6 +43,8 @@ class DocumentResult:
 class ProcessorConfig:
     db: str | None = None
     actor_files: tuple[str, ...] = ()
+    # A sub-event classifier saved by `frontlines train`; None keeps the rules alone.
+    model: str | None = None
     # "all": statistical NER over the whole text (annotate, evaluation of recognition);
     # "events": only over sentences that can hold an event (ingest: several times faster).
     ner: str = "events"
@@ -56,6 +58,7 @@ class Processor:
         self.base = _actor_base(config.actor_files)
         self.actors = _actor_matcher(config.actor_files)
         self.places = _place_resolver(*_gazetteer_key(config.db))
+        self.model = _classifier(config.model) if config.model else None
 
     def _entities(self, text: str, sentences: Sequence[Sentence]) -> list[EntitySpan]:
         nlp = load_model(parser=False, ner=True)
@@ -98,7 +101,7 @@ class Processor:
 
     def process(self, article: Article) -> DocumentResult:
         sentences, mentions, dates = self.annotate(article)
-        events = code_events(article, sentences, mentions, dates)
+        events = code_events(article, sentences, mentions, dates, model=self.model)
         relations = extract_relations(article, sentences, mentions, events, base=self.base)
         # The matcher reports groups missing from the knowledge base as unresolved mentions.
         counts: dict[str, tuple[str, str, int]] = {}
@@ -141,6 +144,13 @@ def _gazetteer_key(db: str | None) -> tuple[str | None, int, int]:
     finally:
         conn.close()
     return str(Path(db).resolve()), int(count), int(top)
+
+
+@functools.lru_cache(maxsize=2)
+def _classifier(path: str) -> object:
+    from frontlines.classifier import load
+
+    return load(Path(path))
 
 
 @functools.lru_cache(maxsize=2)
@@ -199,13 +209,14 @@ def run_ingest(
     workers: int = 1,
     force: bool = False,
     actor_files: Sequence[str] = (),
+    model: str | None = None,
     on_error: Callable[[str], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> IngestReport:
     """Run the pipeline over articles and store each one's results in its own transaction."""
     report = IngestReport()
     prepare_store(db)
-    config = ProcessorConfig(db=db, actor_files=tuple(actor_files))
+    config = ProcessorConfig(db=db, actor_files=tuple(actor_files), model=model)
 
     def fail(message: str) -> None:
         report.failed += 1
