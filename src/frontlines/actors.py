@@ -1334,8 +1334,13 @@ def _resolve_pronouns(mentions: list[Mention]) -> list[Mention]:
             out.append(m)
             continue
         same = [a for a in named if a.kind == m.kind]
-        before = [a for a in same if a.end <= m.start and m.start - a.end <= _ANTECEDENT_BEFORE]
-        after = [a for a in same if a.start >= m.end and a.start - m.end <= _ANTECEDENT_AFTER]
+        # Known groups first: "they" after "Hezbollah fighters" is Hezbollah, not "fighters".
+        resolved = [a for a in same if a.resolved_id] if m.kind == "actor" else same
+        before = [a for a in resolved if a.end <= m.start and m.start - a.end <= _ANTECEDENT_BEFORE]
+        after = [a for a in resolved if a.start >= m.end and a.start - m.end <= _ANTECEDENT_AFTER]
+        if not before and not after:
+            before = [a for a in same if a.end <= m.start and m.start - a.end <= _ANTECEDENT_BEFORE]
+            after = [a for a in same if a.start >= m.end and a.start - m.end <= _ANTECEDENT_AFTER]
         antecedent = before[-1] if before else (after[0] if after else None)
         if antecedent is None:
             continue
