@@ -143,3 +143,20 @@ def test_syrian_regions_and_countryside(world: PlaceResolver) -> None:
 def test_country_hint_breaks_ties(world: PlaceResolver) -> None:
     [m] = world.find_places("Protests were held in Tripoli.", country_hint="LB")
     assert m.place is not None and m.place.country_code == "LB"
+
+
+def test_state_among_its_towns_and_countries_by_name(world: PlaceResolver) -> None:
+    text = "Officials in Ocilla and Fitzgerald said Georgia would pay for the road."
+    assert _names(world.find_places(text))[-1] == ("Georgia", "US")
+    text = "Troops crossed from Russia into Georgia near Gori."
+    assert ("Georgia", "GE") in _names(world.find_places(text))
+    # A country by its own name is not handed to a small US town by the US focus.
+    text = "Farmers in Iowa, Nebraska and Kansas sell soybeans to China."
+    assert ("China", "CN") in _names(world.find_places(text))
+
+
+def test_a_repeated_name_does_not_vouch_for_its_own_state(world: PlaceResolver) -> None:
+    text = ("Richmond police said the fire started downtown. Richmond firefighters arrived at "
+            "3 a.m. The Richmond mayor thanked volunteers from across eastern Indiana.")
+    found = world.find_places(text)
+    assert {m.place.admin1 for m in found if m.text == "Richmond" and m.place} == {"Indiana"}

