@@ -195,3 +195,16 @@ def test_three_outlets_one_clash_and_the_network(tmp_path):
     graph = nx.read_graphml(out)
     hostile = [(u, v) for u, v, d in graph.edges(data=True) if d.get("kind") == "hostile" and d.get("source") == "text"]
     assert {frozenset(e) for e in hostile} == {frozenset({"jaysh_al_islam", "islamic_state"})}
+
+
+def test_two_workers_store_what_one_worker_stores(stored, tmp_path):
+    docs = write_jsonl(tmp_path / "docs.jsonl", REPORTS)
+    db = str(tmp_path / "two.db")
+    result = CliRunner().invoke(main, ["ingest", str(docs), "--db", db, "--workers", "2"])
+    assert result.exit_code == 0 and "3 documents stored, 0 failed" in result.output
+
+    def rows(path: str) -> list[str]:
+        out = CliRunner().invoke(main, ["export", "--db", path, "--format", "jsonl", "--unfused"]).output
+        return sorted(line for line in out.splitlines() if line.startswith("{"))
+
+    assert rows(db) == rows(stored)
