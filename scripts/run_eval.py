@@ -167,7 +167,8 @@ def main() -> int:
         if result is None:
             continue
         for key, value in result["figures"].items():
-            figures[f"{section}.{key}"] = float(value)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                figures[f"{section}.{key}"] = float(value)
         table = result.get("markdown", "")
         print(table)
         text = update_section(text, section, f"{header}\n\n{table}\n\nCommand (run by `make eval`): `python scripts/{script}`")
