@@ -7,7 +7,6 @@ Scorers are small pieces (``Counts``, ``actor_in``, ``match_events``) shared by 
 from __future__ import annotations
 
 import json
-import math
 import re
 import tempfile
 import unicodedata
@@ -20,6 +19,7 @@ from typing import Any
 
 from frontlines.errors import EvaluationError
 from frontlines.export import event_jsonl
+from frontlines.geo import haversine_km
 from frontlines.ingest import ReadOptions, read_inputs
 
 MATCH_KM = 50.0
@@ -71,13 +71,6 @@ def normalise_name(name: str) -> str:
 
 def actor_in(name: str, aliases: Sequence[str]) -> bool:
     return bool(name) and normalise_name(name) in {normalise_name(a) for a in aliases}
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
 
 
 def _distance(pred: dict[str, Any], gold: dict[str, Any]) -> float | None:

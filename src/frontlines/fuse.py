@@ -34,7 +34,6 @@ only when no report gives a number.
 from __future__ import annotations
 
 import json
-import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -42,6 +41,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from frontlines.geo import haversine_km
 from frontlines.records import Event
 
 __all__ = ["MAX_DAYS", "MAX_KM", "fuse_events", "fusion_stats", "same_event"]
@@ -58,13 +58,6 @@ def _norm(name: str) -> str:
     text = re.sub(r"[^a-z0-9]+", " ", text).strip()
     text = re.sub(r"^the ", "", text)
     return re.sub(r"^al ", "", text)
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
 
 
 def _actors(event: Event) -> list[tuple[str, str]]:
@@ -108,7 +101,7 @@ def _tolls_agree(a: Event, b: Event) -> bool:
 
 def _same_place(a: Event, b: Event) -> bool:
     if None not in (a.latitude, a.longitude, b.latitude, b.longitude):
-        return _km(a.latitude, a.longitude, b.latitude, b.longitude) <= MAX_KM  # type: ignore[arg-type]
+        return haversine_km(a.latitude, a.longitude, b.latitude, b.longitude) <= MAX_KM  # type: ignore[arg-type]
     if a.admin2 and b.admin2:
         return (
             _norm(a.admin2) == _norm(b.admin2)

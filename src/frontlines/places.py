@@ -23,6 +23,7 @@ from rapidfuzz import fuzz, process
 
 from frontlines.gazetteer import AdminIndex, build_default, ensure_schema, load_data, normalise
 from frontlines.gazetteer import _TOKEN, _fold_char
+from frontlines.geo import haversine_km
 from frontlines.records import Mention, Place
 
 # Feature priors on a log10(population) scale: a country outranks any town of the same name
@@ -85,13 +86,6 @@ _BEARINGS = {
     "southwest": 225.0, "west": 270.0, "northwest": 315.0,
 }
 _EARTH_KM = 6371.0088
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def offset_point(lat: float, lon: float, km: float, bearing_deg: float) -> tuple[float, float]:
