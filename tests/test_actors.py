@@ -630,3 +630,98 @@ def test_pronouns_take_their_antecedents_identity(matcher: ActorMatcher) -> None
     assert found["They"].kind == "actor" and found["They"].resolved_id == "levant_front"
     assert found["he"].kind == "person" and "Adnani" in found["he"].name
     assert found["They"].alias.startswith("pronoun:they->")
+
+
+# -- collectives, states acting, "it" --------------------------------------------------------
+
+
+def _spans(matcher: ActorMatcher, text: str, **kw: object) -> list[tuple[str, str]]:
+    return [(m.text, m.alias) for m in matcher.find(text, **kw)]  # type: ignore[arg-type]
+
+
+def test_collectives_of_people_are_unresolved_actors(matcher: ActorMatcher) -> None:
+    found = _spans(matcher, "Syrian refugees fled while Iraqis voted; local people helped the victims.")
+    assert found == [
+        ("Syrian refugees", "generic:refugees"),
+        ("Iraqis", "generic:iraqis"),
+        ("local people", "generic:people"),
+        ("the victims", "generic:victims"),
+    ]
+    assert all(m.resolved_id is None for m in matcher.find("Syrian refugees fled."))
+
+
+def test_coordinated_collectives_are_one_group(matcher: ActorMatcher) -> None:
+    assert _spans(matcher, "Women and children left, and the families of the victims wept.") == [
+        ("Women and children", "generic:women"),
+        ("the families of the victims", "generic:families"),
+    ]
+    # forces and militias stay apart: they are different sides
+    assert len(matcher.find("Rebels and militias clashed.")) == 2
+
+
+def test_generic_words_match_as_spelled(matcher: ActorMatcher) -> None:
+    # the fuzzy key of "police" also fits "policy"; "Staff" is a title, not "staf"
+    assert matcher.find("The new policy failed.") == []
+    assert matcher.find("Staff Sgt. Omar Hadi arrived.")[0].text != "Staf"
+
+
+def test_state_acronym_before_a_noun_is_the_state(matcher: ActorMatcher) -> None:
+    assert _spans(matcher, "A U.S. strike hit the depot after UK support arrived.") == [
+        ("U.S.", "state:U.S."),
+        ("UK", "state:UK"),
+    ]
+    # a place, or part of a title
+    assert matcher.find("He returned to US soil.") == []
+    assert all(m.alias != "state:US" for m in matcher.find("He met US Secretary Kerry."))
+
+
+def test_countries_as_parties_not_places(matcher: ActorMatcher) -> None:
+    assert _spans(matcher, "Talks with Turkey went well. Refugees stay in Turkey.") == [
+        ("Turkey", "state:Turkey"),
+        ("Refugees", "generic:refugees"),
+    ]
+    assert _spans(matcher, "He urged Russia and Iran to act.") == [
+        ("Russia", "state:Russia"),
+        ("Iran", "state:Iran"),
+    ]
+    assert _spans(matcher, "They discussed UK-France co-operation.") == [
+        ("UK", "state:UK"),
+        ("France", "state:France"),
+    ]
+    assert _spans(matcher, "She flew from Turkey to France and Jordan.") == []
+
+
+def test_countries_with_the_keep_it(matcher: ActorMatcher) -> None:
+    assert _spans(matcher, "Talks with the United States resumed.") == [("the United States", "state:United States")]
+
+
+def test_contracted_pronouns_count(matcher: ActorMatcher) -> None:
+    found = {m.text: m for m in matcher.find("The Levant Front fighters arrived. We've won, they said.", pronouns=True)}
+    assert found["We"].resolved_id == "levant_front"
+
+
+def test_it_refers_to_a_subject_organisation(matcher: ActorMatcher) -> None:
+    found = _spans(matcher, "The Levant Front said it had withdrawn.", pronouns=True)
+    assert ("it", "pronoun:it->The Levant Front") in found or ("it", "pronoun:it->Levant Front") in found
+    found = _spans(matcher, "Levant Front is a rebel group. It was founded in 2014.", pronouns=True)
+    assert any(alias.startswith("pronoun:it->") for _, alias in found)
+    # "it" with no one meant, or with no organisation before it
+    found = _spans(matcher, "Levant Front is a rebel group. It is important to say so.", pronouns=True)
+    assert not any(alias.startswith("pronoun:it") for _, alias in found)
+    assert _spans(matcher, "It rained. It was cold.", pronouns=True) == []
+    # never without pronouns
+    assert not any(a.startswith("pronoun:") for _, a in _spans(matcher, "The Levant Front said it had left."))
+
+
+def test_model_organisations_that_are_places_or_offices(matcher: ActorMatcher) -> None:
+    text = "Visitors saw the Ishtar Gate. The Secretary of State spoke."
+    gate, state = text.index("the Ishtar Gate"), text.index("State")
+    ents = [EntitySpan(start=gate, end=gate + 15, label="ORG"), EntitySpan(start=state, end=state + 5, label="ORG")]
+    assert [m for m in matcher.find(text, entities=ents) if m.alias == "model:ORG"] == []
+
+
+def test_model_place_that_is_a_persons_name(matcher: ActorMatcher) -> None:
+    text = "Karim Wasifi played. Karim replied later."
+    ents = [EntitySpan(start=0, end=12, label="PERSON"), EntitySpan(start=21, end=26, label="GPE")]
+    found = [(m.text, m.kind) for m in matcher.find(text, entities=ents)]
+    assert ("Karim", "actor") not in found

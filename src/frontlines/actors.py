@@ -639,8 +639,16 @@ _ORG_WORD = "\x00org"
 # Pronouns, counted only when asked for (re3d annotates them as persons and organisations).
 _PRONOUN_RE = re.compile(
     r"\b(?:(?P<person>I|[Mm]e|[Mm]yself|[Hh]e|[Hh]im|[Hh]imself|[Ss]he|[Hh]er|[Hh]erself)"
-    r"|[Ww]e|[Uu]s|[Tt]hey)\b(?![’'-])"
+    r"|[Ww]e|[Uu]s|[Tt]hey)\b(?!-)"
 )
+# Between two collectives that make one group: "women and children", "families of the victims".
+_COORDINATION = re.compile(
+    r"(?:,\s*|\s+)(?:and|or)\s+(?:(?:\d[\d,]*|all|other|many|some|their|his|her|its|the)\s+)?|,\s+"
+    r"|\s+of\s+(?:the\s+|those\s+|these\s+|their\s+)?"
+)
+_THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
+_WORD_AFTER = re.compile(r"\s+([a-z][\w-]*)")
+_LIST_GAP = re.compile(r",\s*|\s+and\s+|,\s+and\s+")
 # "the group", "the militants" refer back to armed non-state groups, not to state or foreign
 # forces (ACLED types 1 and 8), rioters, protesters or civilians.
 _NOT_BACKREF_TYPES = frozenset({1, 5, 6, 7, 8})
@@ -720,7 +728,11 @@ class ActorMatcher:
         # Titles and generic head nouns ride on the same pass; they are not mentions themselves.
         for word in p["person_titles"]:
             add(word, "title", "")
-        for word in p["generic_group_words"]:
+        self._collective_words = frozenset(
+            w.lower() for w in (*(p.get("collective_words") or ()), *self._plural_demonyms(base, p))
+        )
+        self._generic_words = frozenset(w.lower() for w in p["generic_group_words"]) | self._collective_words
+        for word in self._generic_words:
             add(word, "generic", "")
         for key, targets in table.items():
             self._automaton.add_word(" " + key, (len(key) + 1, key, self._classify(targets)))
@@ -816,14 +828,33 @@ class ActorMatcher:
         self._not_verbs = {w.lower() for w in p.get("not_verbs") or ()}
         self._not_orgs = frozenset(p.get("not_organisations") or ())
         self._not_org_prefixes = frozenset(p.get("not_organisation_prefixes") or ())
+        self._not_org_heads = frozenset(p.get("not_organisation_heads") or ())
         self._prepositions = frozenset(w.lower() for w in p.get("prepositions") or ())
         self._preposition_re = re.compile(
             rf"\b(?i:{_alternation(p.get('prepositions') or ['to'])})\s+(?:the\s+)?$"
         )
+        countries = _country_names() | set(p.get("country_aliases") or ())
+        self._country_alias = dict(p.get("country_aliases") or {})
+        country = _alternation(sorted(countries), flexible_space=False)
+        # a country name ("the" before it is taken in by _states)
+        self._country_re = re.compile(rf"(?<![\w.])(?=[A-Z])(?:{country})(?![\w’']|\.\w)")
+        self._state_acronyms = frozenset(p.get("state_acronyms") or ())
+        self._state_cue_re = re.compile(rf"\b(?i:{_alternation(p.get('state_cues') or ['with'])})\s+$")
+        self._state_not_before = frozenset(w.lower() for w in p.get("state_not_before") or ())
         self._role_re = re.compile(
             rf"\b(?:[Aa]n?|[Tt]he|[Oo]ne)\s+(?:[A-Za-z][\w.’'-]*\s+){{0,2}}?"
             rf"(?P<role>{_alternation(p.get('person_roles') or ['spokesman'])})\b(?![\w-])"
         )
+
+    @staticmethod
+    def _plural_demonyms(base: ActorBase, p: dict[str, Any]) -> set[str]:
+        """"Syrians", "Iraqis": a people named by its demonym in the plural."""
+        words = {d for entry in base.entries() for d in entry.nationality}
+        words.update(p.get("generic_demonyms") or ())
+        countries = {normalise(c) for c in _country_names()}
+        plurals = {w + "s" for w in words if (w[-1:] == "i" or w.endswith("an")) and normalise(w + "s") not in countries}
+        plurals.update(p.get("collective_demonyms") or ())
+        return plurals
 
     @staticmethod
     def _classify(targets: list[tuple[str, str, str]]) -> tuple[bool, bool, str, tuple[str, ...], str]:
@@ -858,8 +889,9 @@ class ActorMatcher:
         ``entities`` are statistical NER spans (``frontlines.nlp.entity_spans``) that add
         persons and organisations missing from the knowledge base. ``pronouns`` adds personal
         pronouns resolved to their antecedent ("he" -> the nearest person named before it,
-        "they"/"we" -> the nearest group; a quote's speaker named just after also counts);
-        a pronoun with no antecedent is dropped. Event coding does not need them.
+        "they"/"we" -> the nearest group; a quote's speaker named just after also counts;
+        "it" only after an organisation plainly its subject, see ``_it_mentions``); a pronoun
+        with no antecedent is dropped. Event coding does not need them.
         """
         if not text:
             return []
@@ -883,7 +915,8 @@ class ActorMatcher:
         tiers = (
             lambda: self._titled_persons(text, titles),
             lambda: self._discovered(text, taken, final),
-            lambda: self._model(text, entities),
+            lambda: self._model(text, entities, mentions),
+            lambda: self._states(text),
             lambda: self._roles(text),
             lambda: self._name_parts(text, mentions),
             lambda: self._generic(text, heads, final),
@@ -895,6 +928,8 @@ class ActorMatcher:
         mentions.sort(key=lambda m: m.start)
         if pronouns:
             mentions = _resolve_pronouns(mentions)
+            mentions.extend(m for m in _it_mentions(text, mentions) if final.free(m.start, m.end))
+            mentions.sort(key=lambda m: m.start)
         return mentions
 
     # -- candidates ---------------------------------------------------------------------------
@@ -911,10 +946,14 @@ class ActorMatcher:
                 begin = end - length + 1  # skip the padding space
                 if is_title or is_generic:
                     if end >= n or norm[end] == " ":
-                        span = (offsets[begin], offsets[end - 1] + 1, key)
+                        a, b = offsets[begin], offsets[end - 1] + 1
+                        while b < len(text) and text[b] == text[b - 1] and text[b].isalpha():
+                            b += 1  # a doubled last letter, folded into one ("staff")
+                        span = (a, b, key)
                         if is_title:
                             titles.append(span)
-                        if is_generic:
+                        # generic words are English, matched as spelled ("policy" is not "police")
+                        if is_generic and self._spelled_generic(text[a:b].lower()):
                             heads.append(span)
                     if not source:
                         continue
@@ -939,6 +978,11 @@ class ActorMatcher:
                           source="acronym", ids=tuple(self._acronyms[m.group(0)]), alias=m.group(0))
                 )
         return cands, titles, heads
+
+    def _spelled_generic(self, surface: str) -> bool:
+        if surface in self._generic_words:
+            return True
+        return re.sub(r"[\s-]+", " ", surface).removesuffix("'s").removesuffix("’s") in self._generic_words
 
     @staticmethod
     def _possessive(text: str, end: int) -> int:
@@ -1025,26 +1069,42 @@ class ActorMatcher:
             start = self._qualified_start(text, head_start)
             cands.append(_Cand(start=start, end=end, kind="actor", source="generic",
                                alias=f"generic:{word}"))
-        return cands
+        return self._coordinated(text, cands)
+
+    def _coordinated(self, text: str, cands: list[_Cand]) -> list[_Cand]:
+        """One mention for collectives joined by "and"/"of" ("women and children", "the families
+        and friends of the victims"): they name one group."""
+        out: list[_Cand] = []
+        for cand in sorted(cands, key=lambda c: (c.start, -c.end)):
+            prev = out[-1] if out else None
+            if (prev is not None and prev.end <= cand.start
+                    and prev.alias.removeprefix("generic:") in self._collective_words
+                    and cand.alias.removeprefix("generic:") in self._collective_words
+                    and _COORDINATION.fullmatch(text, prev.end, cand.start)):
+                out[-1] = _Cand(start=prev.start, end=cand.end, kind="actor", source="generic", alias=prev.alias)
+                continue
+            out.append(cand)
+        return out
 
     def _qualified_start(self, text: str, start: int) -> int:
         """Extend a generic head left over up to two qualifiers and a leading "the"."""
-        window = text[max(0, start - 60) : start]
-        base = start - len(window)
-        tokens = [(m.start() + base, m.end() + base, m.group(0)) for m in re.finditer(r"[^\s]+", window)]
-        taken = 0
         pos = start
-        while tokens and taken < 2:
-            a, b, tok = tokens[-1]
-            if not re.fullmatch(r"\s+", text[b:pos]) or not self._is_qualifier(tok):
+        for step in range(3):
+            gap = pos
+            while gap > 0 and text[gap - 1].isspace():
+                gap -= 1
+            if gap == pos or gap == 0:
                 break
-            pos = a
-            taken += 1
-            tokens.pop()
-        if tokens:
-            a, b, tok = tokens[-1]
-            if tok in ("the", "The") and re.fullmatch(r"\s+", text[b:pos]):
-                pos = a
+            begin = gap
+            while begin > 0 and not text[begin - 1].isspace():
+                begin -= 1
+            token = text[begin:gap]
+            if step < 2 and self._is_qualifier(token):
+                pos = begin
+                continue
+            if token in ("the", "The"):
+                pos = begin
+            break
         return pos
 
     def _is_qualifier(self, token: str) -> bool:
@@ -1097,9 +1157,15 @@ class ActorMatcher:
             for m in _PRONOUN_RE.finditer(text)
         ]
 
-    def _model(self, text: str, entities: Sequence[EntitySpan]) -> list[_Cand]:
+    def _model(self, text: str, entities: Sequence[EntitySpan], found: Sequence[Mention] = ()) -> list[_Cand]:
         cands: list[_Cand] = []
         persons = set()
+        # names of persons found by title ("Lt. Gen. Abboud Qanbar"): a later "Qanbar" is the person
+        for m in found:
+            if m.kind == "person" and not m.alias.startswith(("office:", "role:", "pronoun:")):
+                words = m.text.split()
+                if len(words) > 1:
+                    persons.update((words[0], words[-1]))
         for ent in entities:
             if ent.label == "PERSON":
                 start, end = self._trim_person(text, ent.start, ent.end)
@@ -1132,11 +1198,15 @@ class ActorMatcher:
                     continue
                 if span.strip() in self._not_orgs or re.sub(r"^[Tt]he\s+", "", span).split(" ", 1)[0] in self._not_org_prefixes:
                     continue
+                if span.rsplit(None, 1)[-1] in self._not_org_heads:
+                    continue
+                if " " not in span and re.search(r"\bSecretary\s+of\s+$", text[max(0, start - 15) : start]):
+                    continue  # "Secretary of State": an office, not the department
                 if self._elsewhere_a_place(text, span, places, self._org_place_cue_pattern):
                     continue
                 cands.append(_Cand(start=start, end=end, kind="actor", source="model",
                                    alias="model:ORG"))
-            elif ent.label == "GPE" and (
+            elif ent.label == "GPE" and text[ent.start : ent.end] not in persons and (
                 (self._acts(text, ent.end)
                  and not self._preposition_re.search(text[max(0, ent.start - 20) : ent.start]))
                 or (text[ent.end : ent.end + 2] in ("'s", "’s")
@@ -1151,6 +1221,39 @@ class ActorMatcher:
                 name = re.sub(r"^[Tt]he\s+", "", text[ent.start : ent.end])
                 cands.append(_Cand(start=start, end=ent.end, kind="actor", source="model",
                                    alias="model:GPE", ids=tuple(self._governments.get(name, ()))))
+        return cands
+
+    def _states(self, text: str) -> list[_Cand]:
+        """Countries named as parties rather than places: "a U.S. strike", "UK-France co-operation",
+        "working with Turkey", "urged Russia to", and the countries coordinated with one of those."""
+        found: list[tuple[int, int, str]] = []
+        for m in self._country_re.finditer(text):
+            start = m.start()
+            the = _THE_BEFORE.search(text, max(0, start - 5), start)
+            found.append((the.start() if the else start, m.end(), m.group(0)))
+        chosen: dict[int, tuple[int, int, str]] = {}
+        for i, (start, end, name) in enumerate(found):
+            after = _WORD_AFTER.match(text, end, end + 30)
+            if name in self._state_acronyms and after and after.group(1) not in self._state_not_before \
+                    and after.group(1) not in self._prepositions and after.group(1) not in ("and", "or"):
+                chosen[i] = found[i]
+            elif (text[end : end + 1] == "-" and i + 1 < len(found) and found[i + 1][0] == end + 1
+                  and _WORD_AFTER.match(text, found[i + 1][1], found[i + 1][1] + 30)):
+                chosen[i], chosen[i + 1] = found[i], found[i + 1]
+            elif self._state_cue_re.search(text, max(0, start - 20), start) \
+                    and not re.match(r"\s+[A-Z]", text[end : end + 2]):  # "joined US Secretary Kerry"
+                chosen[i] = found[i]
+        # "Russia and Iran", "with Jordan, Qatar and Turkey": the rest of a list of countries
+        for i in sorted(chosen):
+            j = i
+            while j + 1 < len(found) and _LIST_GAP.fullmatch(text, found[j][1], found[j + 1][0]):
+                j += 1
+                chosen.setdefault(j, found[j])
+        cands = []
+        for start, end, name in chosen.values():
+            country = self._country_alias.get(name, name)
+            cands.append(_Cand(start=start, end=end, kind="actor", source="state",
+                               alias=f"state:{name}", ids=tuple(self._governments.get(country, ()))))
         return cands
 
     @staticmethod
@@ -1317,6 +1420,50 @@ class ActorMatcher:
                            name=actor.name, alias=cand.alias, actor_type=actor.type)
         return Mention(start=cand.start, end=cand.end, text=span, kind=cand.kind, name=span,
                        alias=cand.alias)
+
+
+# "it" stands for an organisation only where one is plainly the subject before it: "The group
+# said it ...", or a sentence opening with the organisation followed by one opening with "It".
+_IT_AFTER_SPEECH = re.compile(
+    r"(?:\s+[\w’'-]+){0,2}?\s+(?:has\s+|had\s+|have\s+)?(?:said|says|announced|claimed|denied|stated|insisted|"
+    r"confirmed|added|warned|argued)\s+(?:that\s+)?(?P<it>it)\b"
+)
+_IT_OPENING = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=[.!?]\s\s)|(?<=\n))It\b(?![’'-])")
+# "It is important to ...", "It was clear that ...": no one is meant.
+_IT_EXPLETIVE = re.compile(
+    r"\s+(?:is|was|has\s+been|will\s+be|would\s+be|seems|seemed|appears|appeared|remains|takes|took|"
+    r"means|meant|matters)\s+(?:not\s+)?(?:\w+ly\s+)?(?:important|vital|clear|necessary|essential|possible|"
+    r"impossible|difficult|hard|easy|likely|unlikely|time|true|OK|crucial|critical|a|an|the|to|that|\w+ing)\b"
+)
+
+
+def _it_mentions(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """"it" resolved to the organisation it plainly refers to (see ``_IT_AFTER_SPEECH``)."""
+    subjects = [m for m in mentions if m.kind == "actor" and not m.alias.startswith(("pronoun:", "generic:"))]
+    if not subjects:
+        return []
+    found: list[tuple[int, Mention]] = []
+    for m in subjects:
+        after = _IT_AFTER_SPEECH.match(text, m.end, min(len(text), m.end + 60))
+        if after is not None:
+            found.append((after.start("it"), m))
+    def sentence_start(pos: int) -> int:
+        dot = text.rfind(". ", 0, pos)
+        return max(dot + 2 if dot >= 0 else 0, text.rfind("\n", 0, pos) + 1)
+
+    starts = [m for m in subjects if re.fullmatch(r"\s*(?:[Tt]he\s+)?", text[sentence_start(m.start) : m.start])]
+    for it in _IT_OPENING.finditer(text):
+        if _IT_EXPLETIVE.match(text, it.end()):
+            continue
+        previous = sentence_start(max(0, it.start() - 2))
+        opening = next((m for m in starts if previous <= m.start < it.start()), None)
+        if opening is not None:
+            found.append((it.start(), opening))
+    return [
+        Mention(start=at, end=at + 2, text=text[at : at + 2], kind="actor", resolved_id=m.resolved_id,
+                name=m.name, alias=f"pronoun:it->{m.text}", actor_type=m.actor_type)
+        for at, m in found
+    ]
 
 
 # A pronoun refers to the nearest mention of its kind before it within this many characters,
