@@ -14,13 +14,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from frontlines import gazetteer
 from frontlines.actors import ActorBase, ActorMatcher
 from frontlines.dates import DateMention, find_dates
 from frontlines.errors import FrontlinesError, InputError
-from frontlines.events import code_events, detect
-from frontlines.nlp import EntitySpan, Sentence, load_model, split_sentences
+from frontlines.events import code_events, event_sentences
+from frontlines.nlp import EntitySpan, Sentence, load_model, parse, split_sentences
 from frontlines.places import PlaceResolver
 from frontlines.records import Article, Event, Mention, Relation
 from frontlines.relations import extract_relations
@@ -45,9 +46,13 @@ class ProcessorConfig:
     actor_files: tuple[str, ...] = ()
     # A sub-event classifier saved by `frontlines train`; None keeps the rules alone.
     model: str | None = None
-    # "all": statistical NER over the whole text (annotate, evaluation of recognition);
-    # "events": only over sentences that can hold an event (ingest: several times faster).
-    ner: str = "events"
+    # Where spaCy's statistical NER runs. "all": over the whole text (annotate, the
+    # recognition evaluations); "events": over the sentences that can hold an event, in the
+    # same pass as their parse; "none" (ingest): nowhere, actors and places come from the
+    # knowledge base and the gazetteer alone. On the seeds, "none" codes events better than
+    # "events" (F1 0.800 vs 0.755: the model's spans add wrong places such as "Aleppo" read
+    # off other words) and the pipeline runs about twice as fast (see BENCHMARKS.md).
+    ner: str = "none"
 
 
 class Processor:
@@ -60,22 +65,37 @@ class Processor:
         self.places = _place_resolver(*_gazetteer_key(config.db))
         self.model = _classifier(config.model) if config.model else None
 
-    def _entities(self, text: str, sentences: Sequence[Sentence]) -> list[EntitySpan]:
-        nlp = load_model(parser=False, ner=True)
+    def parse_events(
+        self, text: str, sentences: Sequence[Sentence], candidates: Sequence[tuple[Sentence, Any]] | None = None
+    ) -> dict[tuple[int, int], Any]:
+        """One model pass (tagger, parser and, unless ``ner="none"``, NER) over the sentences
+        that can hold an event, keyed by (start, end): entities, event coding and relations
+        all read these parses, so no sentence goes through the model twice."""
+        if candidates is None:
+            candidates = event_sentences(text, sentences)
+        chosen = [s for s, _ in candidates]
+        docs = parse([text[s.start : s.end] for s in chosen], ner=self.config.ner != "none")
+        return {(s.start, s.end): d for s, d in zip(chosen, docs, strict=True)}
+
+    def _entities(self, text: str, docs: dict[tuple[int, int], Any] | None) -> list[EntitySpan]:
         if self.config.ner == "all":
+            nlp = load_model(parser=False, ner=True)
             return [EntitySpan(start=e.start_char, end=e.end_char, label=e.label_) for e in nlp(text).ents]
         spans: list[EntitySpan] = []
-        chosen = [s for s in sentences if detect(text[s.start : s.end]) is not None]
-        for s, doc in zip(chosen, nlp.pipe(text[s.start : s.end] for s in chosen), strict=True):
+        for (start, _), doc in sorted((docs or {}).items(), key=lambda kv: kv[0]):
             spans.extend(
-                EntitySpan(start=s.start + e.start_char, end=s.start + e.end_char, label=e.label_) for e in doc.ents
+                EntitySpan(start=start + e.start_char, end=start + e.end_char, label=e.label_) for e in doc.ents
             )
         return spans
 
-    def annotate(self, article: Article) -> tuple[list[Sentence], list[Mention], list[DateMention]]:
+    def annotate(
+        self, article: Article, docs: dict[tuple[int, int], Any] | None = None
+    ) -> tuple[list[Sentence], list[Mention], list[DateMention]]:
         text = article.text
         sentences = split_sentences(text)
-        entities = self._entities(text, sentences)
+        if docs is None and self.config.ner != "all":
+            docs = self.parse_events(text, sentences)
+        entities = self._entities(text, docs)
         # Pronouns resolved to their antecedents are wanted where every mention is ("annotate"),
         # not for event coding.
         actor_mentions = self.actors.find(
@@ -100,9 +120,14 @@ class Processor:
         return sentences, mentions, dates
 
     def process(self, article: Article) -> DocumentResult:
-        sentences, mentions, dates = self.annotate(article)
-        events = code_events(article, sentences, mentions, dates, model=self.model)
-        relations = extract_relations(article, sentences, mentions, events, base=self.base)
+        sentences = split_sentences(article.text)
+        candidates = event_sentences(article.text, sentences)
+        docs = self.parse_events(article.text, sentences, candidates) if self.config.ner != "all" else None
+        sentences, mentions, dates = self.annotate(article, docs)
+        events = code_events(
+            article, sentences, mentions, dates, model=self.model, docs=docs, candidates=candidates
+        )
+        relations = extract_relations(article, sentences, mentions, events, base=self.base, docs=docs)
         # The matcher reports groups missing from the knowledge base as unresolved mentions.
         counts: dict[str, tuple[str, str, int]] = {}
         for m in mentions:

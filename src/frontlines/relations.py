@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -379,20 +379,33 @@ def _pattern_relations(template: str, ents: Sequence[_Ent], sentence: Sentence, 
 
 
 def _dependency_relations(text: str, items: Sequence[tuple[Sentence, list[_Ent], date | None, int]],
-                          known: set[frozenset[str]], patterns: _Patterns, base: ActorBase) -> list[_Found]:
-    """Hostile verbs/nouns whose subject and object are both actors (spaCy dependency parse)."""
+                          known: set[frozenset[str]], patterns: _Patterns, base: ActorBase,
+                          docs: Mapping[tuple[int, int], Any] | None = None) -> list[_Found]:
+    """Hostile verbs/nouns whose subject and object are both actors (spaCy dependency parse).
+
+    ``docs``: parses the caller already made, keyed by the sentence's (start, end); when given,
+    only those sentences are read (ingest parses the sentences that can hold an event and no
+    more); without it, the sentences are parsed here.
+    """
     todo = [it for it in items if sum(1 for e in it[1] if e.kind == "g") >= 2]
     if not todo:
         return []
-    try:
-        from frontlines.nlp import load_model
+    if docs is not None:
+        # The caller parsed what it could afford to: the rest stay with the patterns.
+        todo = [it for it in todo if docs.get((it[0].start, it[0].end)) is not None]
+    given = dict(docs or {})
+    missing = [s for s, _, _, _ in todo if given.get((s.start, s.end)) is None]
+    if missing:
+        try:
+            from frontlines.nlp import parse
 
-        nlp = load_model(parser=True, ner=False)
-    except Exception:  # noqa: BLE001 - no model: the patterns alone
-        return []
+            parsed = parse([text[s.start : s.end] for s in missing])
+        except Exception:  # noqa: BLE001 - no model: the patterns alone
+            return []
+        given.update({(s.start, s.end): d for s, d in zip(missing, parsed, strict=True)})
     out: list[_Found] = []
-    docs = nlp.pipe(text[s.start : s.end] for s, _, _, _ in todo)
-    for (sentence, ents, day, precision), doc in zip(todo, docs, strict=True):
+    docs_in_order = [given[(s.start, s.end)] for s, _, _, _ in todo]
+    for (sentence, ents, day, precision), doc in zip(todo, docs_in_order, strict=True):
         spans = [(e.start - sentence.start, e.end - sentence.start, e) for e in ents]
 
         def ent_at(token: Any, depth: int = 0) -> _Ent | None:
@@ -508,6 +521,7 @@ def from_sentences(
     *,
     base: ActorBase,
     parse: bool = True,
+    docs: Mapping[tuple[int, int], Any] | None = None,
 ) -> list[Relation]:
     """Relations stated in the article's sentences (patterns, affiliations, dependency parse)."""
     text = article.text
@@ -528,7 +542,7 @@ def from_sentences(
         parsed.append((sentence, ents, day, precision))
     if parse and parsed:
         known = {frozenset((f.source.key, f.target.key)) for f in found}
-        found.extend(_dependency_relations(text, parsed, known, patterns, base))
+        found.extend(_dependency_relations(text, parsed, known, patterns, base, docs))
     return [_to_relation(f, article, text) for f in found]
 
 
@@ -645,9 +659,12 @@ def extract_relations(
     events: Sequence[Event],
     *,
     base: ActorBase,
+    docs: Mapping[tuple[int, int], Any] | None = None,
 ) -> list[Relation]:
-    """All relations an article supports, one per kind and pair (evidence merged)."""
-    stated = from_sentences(article, sentences, mentions, base=base)
+    """All relations an article supports, one per kind and pair (evidence merged).
+
+    ``docs``: sentence parses already made (see :func:`frontlines.events.code_events`)."""
+    stated = from_sentences(article, sentences, mentions, base=base, docs=docs)
     structural = {frozenset(_pair(r)) for r in stated if r.kind in _STRUCTURAL}
     coded = [r for r in from_events(article, events, base=base) if frozenset(_pair(r)) not in structural]
     return merge_relations([*stated, *coded])

@@ -1,0 +1,56 @@
+"""The spaCy side: one pass for parse (+ entities), coarse tags without the attribute ruler,
+and the rule-based sentence splitter. Sentences are made up."""
+
+from __future__ import annotations
+
+import spacy
+
+from frontlines.nlp import MODEL_NAMES, load_model, parse, split_sentences
+
+SENTENCES = [
+    "The rebels were not able to hold the town that the militants had seized.",
+    "Government warplanes struck the market on Monday, killing five people.",
+    "Fighters will launch an offensive if the talks fail, a commander said.",
+    "This was the third attack on the village since it was captured in May.",
+]
+
+
+def _reference():  # type: ignore[no-untyped-def]
+    for name in MODEL_NAMES:
+        try:
+            return spacy.load(name, exclude=["ner", "lemmatizer"])
+        except OSError:
+            continue
+    raise AssertionError("no English model installed")
+
+
+def test_coarse_tags_match_the_models_attribute_ruler() -> None:
+    ours = parse(SENTENCES)
+    theirs = list(_reference().pipe(SENTENCES))
+    pairs = [(a.pos_, b.pos_, a.text) for da, db in zip(ours, theirs, strict=True) for a, b in zip(da, db, strict=True)]
+    wrong = [p for p in pairs if p[0] != p[1]]
+    assert len(wrong) <= len(pairs) // 50, wrong
+    # The distinctions the event frames read: auxiliaries, verbs, nouns.
+    tags = {t.text: t.pos_ for t in ours[0]}
+    assert tags["were"] == "AUX" and tags["had"] == "AUX" and tags["seized"] == "VERB" and tags["town"] == "NOUN"
+    assert {t.text: t.pos_ for t in ours[2]}["will"] == "AUX"
+
+
+def test_parse_gives_the_dependency_tree_and_entities_only_when_asked() -> None:
+    plain, with_ner = parse(SENTENCES[1:2]), parse(SENTENCES[1:2], ner=True)[0]
+    assert plain[0].has_annotation("DEP") and not plain[0].ents
+    assert {e.text for e in with_ner.ents} >= {"Monday", "five"}
+    heads = {t.text: t.head.text for t in plain[0]}
+    assert heads["warplanes"] == "struck"
+
+
+def test_entity_only_model_runs_no_tagger_or_parser() -> None:
+    nlp = load_model(parser=False, ner=True)
+    assert "parser" not in nlp.pipe_names and "tagger" not in nlp.pipe_names
+    assert "ner" in nlp.pipe_names
+
+
+def test_sentences_split_on_end_punctuation_not_abbreviations() -> None:
+    text = "Gen. Smith said the U.S. would help. Fighting went on.\nA new paragraph."
+    parts = [text[s.start : s.end] for s in split_sentences(text)]
+    assert parts == ["Gen. Smith said the U.S. would help.", "Fighting went on.", "A new paragraph."]
