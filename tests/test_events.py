@@ -51,6 +51,8 @@ PLACES: dict[str, Place] = {
     "Palmyra": _place("Palmyra", 34.56, 38.27, "Homs"),
     "Douma": _place("Douma", 33.57, 36.40, "Rural Damascus"),
     "Raqqa": _place("Ar Raqqah", 35.95, 39.01, "Raqqa"),
+    "Aleppo province": _place("Aleppo Governorate", 36.23, 37.40, "Aleppo", feature="admin1"),
+    "Idlib province": _place("Idlib Governorate", 35.80, 36.60, "Idlib", feature="admin1"),
 }
 
 
@@ -288,6 +290,25 @@ def test_an_offensive_on_three_villages_is_three_events() -> None:
     events = news("On Sunday Nusra attacked Hazzm in Atarib, Miznaz and Kafr Nouran.")
     assert sorted(e.location for e in events) == ["Al Atarib", "Kafr Nuran", "Mizanaz"]
     assert {e.sub_event_type for e in events} == {"Armed clash"}
+
+
+def test_the_same_capture_placed_only_in_its_province_is_one_event() -> None:
+    text = (
+        "On Sunday ISIS seized Umm Housh from the Levant Front. "
+        "On Sunday ISIS also seized villages from the Levant Front in Aleppo province."
+    )
+    events = [e for e in news(text) if e.event_type == "Strategic developments" or e.sub_event_type.startswith("Non-state")]
+    assert [e.location for e in events] == ["Umm Hawsh"]
+    assert len(events[0].evidence) == 2
+
+
+def test_a_capture_in_another_province_stays_its_own_event() -> None:
+    text = (
+        "On Sunday ISIS seized Umm Housh from the Levant Front. "
+        "On Sunday ISIS also seized villages from the Levant Front in Idlib province."
+    )
+    events = [e for e in news(text) if e.sub_event_type.startswith("Non-state")]
+    assert sorted(e.admin1 for e in events) == ["Aleppo", "Idlib"]
 
 
 def test_an_event_mentioned_twice_is_one() -> None:

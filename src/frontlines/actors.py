@@ -696,6 +696,12 @@ def _country_names() -> frozenset[str]:
     return frozenset(names)
 
 
+@functools.lru_cache(maxsize=8)
+def _cue_before(cues: str) -> re.Pattern[str]:
+    """``cues`` (a place cue such as "in" or "the town of") ending right where a name starts."""
+    return re.compile(rf"(?:{cues})\s+(?:the\s+)?\Z")
+
+
 class ActorMatcher:
     """Finds actor and person mentions in a text and resolves them against an :class:`ActorBase`."""
 
@@ -1261,7 +1267,11 @@ class ActorMatcher:
         """Whether the text also uses ``name`` as a place ("in Raqqah", "the town of Dabiq")."""
         key = cues[:20] + name
         if key not in cache:
-            cache[key] = re.search(rf"{cues}\s+(?:the\s+)?{re.escape(name)}\b", text) is not None
+            before = _cue_before(cues)
+            cache[key] = any(
+                before.search(text, max(0, m.start() - 80), m.start())
+                for m in re.finditer(rf"{re.escape(name)}\b", text)
+            )
         return cache[key]
 
     def _acts(self, text: str, end: int) -> bool:

@@ -241,34 +241,66 @@ def interaction(inter1: int, inter2: int) -> int:
 # ------------------------------------------------------------------------------ parsing
 
 
-@functools.lru_cache(maxsize=1)
-def _parser() -> Any:
-    from frontlines.nlp import load_model
-
-    return load_model(parser=True, ner=False)
-
-
 def _parse_all(texts: Sequence[str]) -> list[Any]:
     """Dependency parses, or Nones when no model is installed (the regex frames then decide)."""
     if not texts:
         return []
+    from frontlines.nlp import parse
+
     try:
-        nlp = _parser()
+        return parse(texts)
     except Exception:  # noqa: BLE001 - without a model the coder still runs, on regex frames
         return [None] * len(texts)
-    return list(nlp.pipe(texts, batch_size=32))
 
 
 def parse_sentences(texts: Sequence[str]) -> list[Any]:
     """Parse (tagger, dependency parser and NER in one pass) for callers that want both the
     entities and the parse of event sentences: hand the docs to ``code_events(docs=...)``."""
-    from frontlines.nlp import load_model
+    from frontlines.nlp import parse
 
-    return list(load_model(parser=True, ner=True).pipe(texts, batch_size=32))
+    return parse(texts, ner=True)
 
 
-def _starts(word: str, stems: Sequence[str]) -> bool:
-    return any(word.startswith(s) for s in stems)
+def event_sentences(text: str, sentences: Sequence[Sentence]) -> list[tuple[Sentence, list[Trigger]]]:
+    """The sentences that can hold an event, with their triggers: only these are parsed.
+
+    A sentence qualifies with a trigger word, or with a context word ("the attack", "the
+    fighting") after an earlier qualifying sentence. Headings never do.
+    """
+    lex = lexicon()
+    out: list[tuple[Sentence, list[Trigger]]] = []
+    for s in sentences:
+        stext = text[s.start : s.end]
+        if _is_heading(stext):
+            continue
+        trigs = detect_all(stext)
+        if trigs or (out and lex.context.search(stext)):
+            trigs = _context_triggers(stext, trigs)
+            if trigs:
+                out.append((s, trigs))
+    return out
+
+
+def _starts(word: str, stems: tuple[str, ...]) -> bool:
+    return word.startswith(stems)
+
+
+def _doc_text(doc: Any) -> str:
+    """``doc.text``, which spaCy re-joins from the tokens on every access, kept once."""
+    text = doc.user_data.get("frontlines_text")
+    if text is None:
+        text = doc.user_data["frontlines_text"] = doc.text
+    return text
+
+
+def _tokens_in(doc: Any, start: int, end: int) -> list[Any]:
+    """The tokens overlapping the character span [start, end) of ``doc``."""
+    start = max(0, start)
+    end = min(end, len(_doc_text(doc)))
+    if end <= start:
+        return []
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return list(span) if span is not None else []
 
 
 def _is_speech(tok: Any) -> bool:
@@ -289,7 +321,7 @@ class _Frame:
 
 
 def _trigger_token(doc: Any, start: int, end: int) -> Any:
-    toks = [t for t in doc if t.idx < end and t.idx + len(t) > start]
+    toks = _tokens_in(doc, start, end)
     if not toks:
         return None
     # The syntactic head of the matched words ("car bomb" -> bomb, "took control" -> took).
@@ -359,7 +391,7 @@ def _frame(doc: Any, trig: Any) -> _Frame:
     # Background: habitual or old ("had previously clashed", "have clashed throughout").
     span_toks = list((trig if is_adjunct(trig) else verb).subtree)
     clause = (span_toks[0].idx, span_toks[-1].idx + len(span_toks[-1]))
-    background = bool(lex.background_words.search(doc.text[clause[0] : clause[1]]))
+    background = bool(lex.background_words.search(_doc_text(doc)[clause[0] : clause[1]]))
     for c in chain[1:]:
         for child in c.children:
             if child.dep_ in ("advmod", "npadvmod") and lex.background_words.fullmatch(child.lower_):
@@ -391,7 +423,7 @@ _A2_PREPS = {"with", "against", "on", "at", "from", "of", "to", "into", "toward"
 
 
 def _mention_head(doc: Any, m: Mention, offset: int) -> Any:
-    toks = [t for t in doc if t.idx < m.end - offset and t.idx + len(t) > m.start - offset]
+    toks = _tokens_in(doc, m.start - offset, m.end - offset)
     if not toks:
         return None
     ids = {t.i for t in toks}
@@ -754,13 +786,15 @@ def code_events(
     *,
     model: Any = None,
     docs: dict[tuple[int, int], Any] | None = None,
+    candidates: Sequence[tuple[Sentence, list[Trigger]]] | None = None,
 ) -> list[Event]:
     """Code the events of one article (ACLED atomicity applied within the article).
 
     ``model``: an optional :class:`frontlines.classifier.Model` that re-ranks the sub-event
     type within the event type the rules found. ``docs``: spaCy parses already made of some
     sentences, keyed by the sentence's (start, end) (see :func:`parse_sentences`), so a caller
-    that runs the model once for entities and parse need not run it twice.
+    that runs the model once for entities and parse need not run it twice. ``candidates``:
+    :func:`event_sentences` of this article when the caller has it already.
     """
     lex = lexicon()
     # Only actors the knowledge base resolved can be parties: unresolved spans ("forces",
@@ -772,21 +806,14 @@ def code_events(
     dates = [*dates, *_recent_periods(text, article.published, dates)]
 
     # Only the sentences that hold a trigger are parsed (the parse is the slow part).
-    candidates: list[tuple[Sentence, str, list[Trigger]]] = []
-    for s in sentences:
-        stext = text[s.start : s.end]
-        if _is_heading(stext):
-            continue
-        trigs = detect_all(stext)
-        if trigs or (candidates and lexicon().context.search(stext)):
-            trigs = _context_triggers(stext, trigs)
-            if trigs:
-                candidates.append((s, stext, trigs))
+    if candidates is None:
+        candidates = event_sentences(text, sentences)
+    chosen = [(s, text[s.start : s.end], trigs) for s, trigs in candidates]
     given = dict(docs or {})
-    need = [c for c in candidates if (c[0].start, c[0].end) not in given]
+    need = [c for c in chosen if (c[0].start, c[0].end) not in given]
     for c, d in zip(need, _parse_all([c[1] for c in need]), strict=True):
         given[(c[0].start, c[0].end)] = d
-    parsed = {c[0]: (c[1], c[2], given[(c[0].start, c[0].end)]) for c in candidates}
+    parsed = {c[0]: (c[1], c[2], given[(c[0].start, c[0].end)]) for c in chosen}
 
     last_place: Mention | None = None
     last_date: DateMention | None = None
@@ -1149,7 +1176,7 @@ def _sentence_drafts(
 def _is_location(doc: Any, trig: Any, m: Mention, offset: int) -> bool:
     """Whether a place mention can be where the event happened: not a state acting as a
     party ("refuses to aid Ankara", "Turkey's security")."""
-    if doc is not None and doc.text[m.end - offset : m.end - offset + 6].lower() in ("-based", "–based"):
+    if doc is not None and _doc_text(doc)[m.end - offset : m.end - offset + 6].lower() in ("-based", "–based"):
         return False  # "the London-based Observatory"
     if doc is None or trig is None:
         return True
@@ -1191,7 +1218,7 @@ def _pick_date(
         verb = _governing_verb(trig)
 
         def dist(d: DateMention) -> int:
-            toks = [t for t in doc if t.idx < d.end - offset and t.idx + len(t) > d.start - offset]
+            toks = _tokens_in(doc, d.start - offset, d.end - offset)
             return min((_tree_distance(t, verb) for t in toks), default=99)
 
         return min(inside, key=dist)
@@ -1268,6 +1295,58 @@ def _rerank(drafts: list[_Draft], model: Any, text: str) -> list[_Draft]:
 # ------------------------------------------------------------------------------ atomicity
 
 
+_AREA_FEATURES = {"country", "continent", "admin1", "region"}
+
+
+def _vagueness(group: Sequence[_Draft]) -> int:
+    """How loosely a group's place pins the event: 0 a town (precision 1) ... 3 a country or none."""
+    best = 3
+    for d in group:
+        place = d.place.place if d.place else None
+        if place is None or place.feature in ("country", "continent"):
+            continue
+        rank = 2 if place.feature in _AREA_FEATURES or place.feature.startswith("admin") else min(d.place_precision, 3) - 1
+        best = min(best, rank)
+    return best
+
+
+def _contains(vague: Sequence[_Draft], precise: Sequence[_Draft]) -> bool:
+    """Whether the vaguer group's place (a country, a province, "the countryside of X") can
+    hold the precise group's place: same country, and same province when the vaguer one has one."""
+    v = next((d.place.place for d in vague if d.place and d.place.place), None)
+    p = next((d.place.place for d in precise if d.place and d.place.place), None)
+    if v is None:
+        return True
+    if p is None or (v.country and p.country and v.country != p.country):
+        return False
+    if v.feature in ("country", "continent"):
+        return True
+    return bool(v.admin1 and p.admin1 and v.admin1 == p.admin1) or v.name in (p.admin1, p.admin2)
+
+
+def _absorb_vaguer(grouped: dict[tuple[object, ...], list[_Draft]]) -> dict[tuple[object, ...], list[_Draft]]:
+    """ACLED codes one event at its most precise place: a report of the same event type, day
+    and actors placed only in the surrounding province or country ("IS took villages in Aleppo
+    province" next to "IS took Umm Housh") is that event, not another one. Events at two
+    precise places stay two (an offensive on three villages is three events)."""
+    keys = list(grouped)
+    rank = {k: _vagueness(grouped[k]) for k in keys}
+    for k in sorted(keys, key=lambda k: -rank[k]):
+        if rank[k] < 2 or k not in grouped:
+            continue
+        pair = k[3]
+        for other in sorted(grouped, key=lambda o: rank[o]):
+            if other == k or rank[other] >= rank[k] or other[:2] != k[:2]:
+                continue
+            if not (pair <= other[3] or other[3] <= pair):  # type: ignore[operator]
+                continue
+            if not _contains(grouped[k], grouped[other]):
+                continue
+            grouped[other] = grouped[other] + grouped.pop(k)
+            break
+    return grouped
+
+
 def _atomise(article: Article, drafts: Sequence[_Draft], focus: str) -> list[Event]:
     """Merge drafts that are the same ACLED event: same day, place, actor pair and type."""
     grouped: dict[tuple[object, ...], list[_Draft]] = {}
@@ -1291,6 +1370,7 @@ def _atomise(article: Article, drafts: Sequence[_Draft], focus: str) -> list[Eve
             group = grouped.pop(target)
             group.append(draft)
             grouped[(target[0], target[1], target[2], target[3] | pair)] = group
+    grouped = _absorb_vaguer(grouped)
     events = []
     for key, group in grouped.items():
         first = max(group, key=lambda d: len({n for n in roles[id(d)][:2] if n[0]}))
