@@ -142,6 +142,8 @@ def test_page_shows_map_timeline_network_and_event_evidence(server, page):
     page.click('#tabs button[data-tab="events"]')
     page.click('#event-list li[data-id="ev-xss"]')
     page.wait_for_selector('.event-detail[data-id="ev-xss"] mark.evidence')
+    # The article text arrives in its own request, after the event's detail.
+    page.wait_for_selector(".article-text mark.evidence:not(.other)")
     marks = page.locator(".article-text mark.evidence:not(.other)").all_inner_texts()
     assert "".join(marks).startswith("A sign reading ")
     assert XSS in page.inner_text(".article-text")
