@@ -38,7 +38,7 @@ eval: venv
 	$(BIN)/python scripts/run_eval.py
 
 bench: venv
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py --write
 	$(BIN)/python scripts/bench_api.py --write
 
 clean:

@@ -244,20 +244,15 @@ def main() -> None:
         import datetime
         import os
         import platform
-        import re
 
-        bench = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
-        text = bench.read_text("utf-8") if bench.exists() else "# Benchmarks\n"
+        from sections import write_section
+
         stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        block = (
-            f"<!-- api:start -->\nMeasured {stamp} on {platform.machine()}, {os.cpu_count()} cores, Python "
-            f"{platform.python_version()}. Command: `make bench` (`python scripts/bench_api.py --write`).\n\n{table}\n<!-- api:end -->"
+        body = (
+            f"Measured {stamp} on {platform.machine()}, {os.cpu_count()} cores, Python "
+            f"{platform.python_version()}. Command: `make bench` (`python scripts/bench_api.py --write`).\n\n{table}"
         )
-        if "<!-- api:start -->" in text:
-            text = re.sub(r"<!-- api:start -->.*?<!-- api:end -->", lambda _: block, text, flags=re.S)
-        else:
-            text = text.rstrip() + "\n\n" + block + "\n"
-        bench.write_text(text, "utf-8")
+        write_section(Path(__file__).resolve().parent.parent / "BENCHMARKS.md", "api", body, title="Benchmarks")
     if tmp and not args.keep:
         for f in Path(tmp).iterdir():
             f.unlink()
