@@ -153,6 +153,14 @@ def test_detect_all_finds_every_trigger() -> None:
     assert subs == ["Air/drone strike", "Armed clash"]
 
 
+@pytest.mark.parametrize("sentence", ["WARPLANES BOMBED the town.", "İdlib: warplanes bombed the town."])
+def test_trigger_offsets_hold_in_any_case(sentence: str) -> None:
+    # Triggers are matched on lower-cased text; "İ" lower-cases to two characters, so that
+    # sentence takes the case-insensitive patterns and the offsets still point at the words.
+    (trigger,) = detect_all(sentence)
+    assert sentence[trigger.start : trigger.end].lower() == "warplanes bombed"
+
+
 def test_decisive_words_settle_short_descriptions() -> None:
     trigger = detect("Rebels fired mortars and small arms at army positions near the town.")
     assert trigger is not None and trigger.sub_event_type == "Armed clash"

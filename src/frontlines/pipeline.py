@@ -123,6 +123,38 @@ class Processor:
         sentences = split_sentences(article.text)
         candidates = event_sentences(article.text, sentences)
         docs = self.parse_events(article.text, sentences, candidates) if self.config.ner != "all" else None
+        return self._process(article, sentences, candidates, docs)
+
+    def process_many(self, articles: Sequence[Article]) -> list[DocumentResult | InputError]:
+        """``process`` over several articles, with one model call for all their event
+        sentences (spaCy's per-call overhead is a large share of a few short sentences).
+        A failure is reported for its own article; the others go on."""
+        if self.config.ner == "all" or len(articles) < 2:
+            return [_guarded(self.process, a) for a in articles]
+        prepared = []
+        texts: list[str] = []
+        for a in articles:
+            sentences = split_sentences(a.text)
+            candidates = event_sentences(a.text, sentences)
+            prepared.append((a, sentences, candidates))
+            texts.extend(a.text[s.start : s.end] for s, _ in candidates)
+        try:
+            parsed = iter(parse(texts, ner=self.config.ner != "none", batch_size=256))
+        except Exception:  # noqa: BLE001 - retry one by one so only the culprit fails
+            return [_guarded(self.process, a) for a in articles]
+        out: list[DocumentResult | InputError] = []
+        for a, sentences, candidates in prepared:
+            docs = {(s.start, s.end): next(parsed) for s, _ in candidates}
+            out.append(_guarded(lambda art, s=sentences, c=candidates, d=docs: self._process(art, s, c, d), a))
+        return out
+
+    def _process(
+        self,
+        article: Article,
+        sentences: list[Sentence],
+        candidates: Sequence[tuple[Sentence, Any]],
+        docs: dict[tuple[int, int], Any] | None,
+    ) -> DocumentResult:
         sentences, mentions, dates = self.annotate(article, docs)
         events = code_events(
             article, sentences, mentions, dates, model=self.model, docs=docs, candidates=candidates
@@ -199,14 +231,35 @@ def _init_worker(config: ProcessorConfig) -> None:
     _WORKER = Processor(config)
 
 
-def _work(article: Article) -> DocumentResult | InputError:
-    assert _WORKER is not None
+def _guarded(run: Callable[[Article], DocumentResult], article: Article) -> DocumentResult | InputError:
+    """``run(article)``, with any failure turned into that article's one-line error."""
     try:
-        return _WORKER.process(article)
+        return run(article)
     except FrontlinesError as exc:
         return InputError(article.origin or article.external_id, str(exc))
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
         return InputError(article.origin or article.external_id, f"pipeline failed: {exc.__class__.__name__}: {exc}")
+
+
+def _work(articles: Sequence[Article]) -> list[DocumentResult | InputError]:
+    assert _WORKER is not None
+    return _WORKER.process_many(articles)
+
+
+# Articles handed to the model together: enough sentences for full batches, few enough that
+# an interrupted run has little uncommitted work in flight.
+CHUNK = 16
+
+
+def _chunks(items: Iterable[Article], size: int = CHUNK) -> Iterator[list[Article]]:
+    chunk: list[Article] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 @dataclass(kw_only=True, slots=True)
@@ -291,12 +344,14 @@ def run_ingest(
 
         if workers <= 1:
             _init_worker(config)
-            for article in todo():
-                write(_work(article))
+            for chunk in _chunks(todo()):
+                for result in _work(chunk):
+                    write(result)
         else:
             with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(config,)) as pool:
-                for result in pool.map(_work, todo(), chunksize=4):
-                    write(result)
+                for results in pool.map(_work, _chunks(todo())):
+                    for result in results:
+                        write(result)
     return report
 
 
