@@ -319,6 +319,19 @@ def test_a_capture_in_another_province_stays_its_own_event() -> None:
     assert sorted(e.admin1 for e in events) == ["Aleppo", "Idlib"]
 
 
+def test_generic_rebels_and_the_named_group_in_one_capture_are_one_event() -> None:
+    text = "On Sunday rebels seized Saraqib from ISIS. On Sunday the Levant Front seized Saraqib from ISIS."
+    events = [e for e in news(text) if e.sub_event_type.startswith("Non-state")]
+    assert len(events) == 1
+    assert {events[0].actor1, events[0].actor2} == {"Levant Front", "Islamic State"}
+
+
+def test_two_named_groups_are_not_merged_through_a_generic_actor() -> None:
+    text = "On Sunday the Levant Front seized Saraqib from ISIS. On Sunday Hazzm seized Saraqib from Nusra."
+    events = [e for e in news(text) if e.sub_event_type.startswith("Non-state")]
+    assert len(events) == 2
+
+
 def test_an_event_mentioned_twice_is_one() -> None:
     text = (
         "On Sunday ISIS seized Umm Housh from the Levant Front.\n\n"

@@ -1301,6 +1301,25 @@ def _rerank(drafts: list[_Draft], model: Any, text: str) -> list[_Draft]:
 # ------------------------------------------------------------------------------ atomicity
 
 
+# Generic armed actors stand for a group the text does not name: "rebels" in one sentence and
+# "the Free Syrian Army" in the next can be the same side of one event.
+_WILDCARD = re.compile(r"(?:Opposition Rebels|Unidentified Armed Group) \(")
+
+
+def _compatible(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two actor pairs can be the same event's: one names a subset of the other, with
+    a generic armed actor allowed to stand for a named armed group the other side has."""
+    if a <= b or b <= a:
+        return True
+    wild_a = {n for n in a if _WILDCARD.match(n)}
+    wild_b = {n for n in b if _WILDCARD.match(n)}
+    named_a, named_b = a - wild_a, b - wild_b
+    if not (named_a <= named_b or named_b <= named_a):
+        return False
+    # Each generic actor must have a named actor on the other side it can stand for.
+    return len(wild_a) <= len(named_b - named_a) and len(wild_b) <= len(named_a - named_b)
+
+
 _AREA_FEATURES = {"country", "continent", "admin1", "region"}
 
 
@@ -1344,7 +1363,7 @@ def _absorb_vaguer(grouped: dict[tuple[object, ...], list[_Draft]]) -> dict[tupl
         for other in sorted(grouped, key=lambda o: rank[o]):
             if other == k or rank[other] >= rank[k] or other[:2] != k[:2]:
                 continue
-            if not (pair <= other[3] or other[3] <= pair):  # type: ignore[operator]
+            if not _compatible(pair, other[3]):  # type: ignore[arg-type]
                 continue
             if not _contains(grouped[k], grouped[other]):
                 continue
@@ -1367,7 +1386,7 @@ def _atomise(article: Article, drafts: Sequence[_Draft], focus: str) -> list[Eve
         # pair that names both ("FSA captured the base" / "FSA captured it from ISIS").
         target = None
         for key in grouped:
-            if key[:3] == (SUB_EVENT_TYPES[sub], draft.day, place_key) and (pair <= key[3] or key[3] <= pair):
+            if key[:3] == (SUB_EVENT_TYPES[sub], draft.day, place_key) and _compatible(pair, key[3]):  # type: ignore[arg-type]
                 target = key
                 break
         if target is None:
@@ -1379,7 +1398,13 @@ def _atomise(article: Article, drafts: Sequence[_Draft], focus: str) -> list[Eve
     grouped = _absorb_vaguer(grouped)
     events = []
     for key, group in grouped.items():
-        first = max(group, key=lambda d: len({n for n in roles[id(d)][:2] if n[0]}))
+        first = max(
+            group,
+            key=lambda d: (
+                len({n for n in roles[id(d)][:2] if n[0]}),
+                len({n for n in roles[id(d)][:2] if n[0] and not _WILDCARD.match(n[0])}),
+            ),
+        )
         a1, a2, _ = roles[id(first)]
         place = first.place.place if first.place and first.place.place else None
         sub = max((d.sub_event_type for d in group), key=lambda s: (SUB_PRIORITY.get(s, 1), -[d.sub_event_type for d in group].index(s)))
