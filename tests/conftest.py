@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,13 @@ def reports_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def db_path(tmp_path: Path) -> str:
     return str(tmp_path / "test.db")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The default gazetteer and resolver index caches go to a temporary folder, never to
+    the user's cache dir (subprocesses inherit the variable)."""
+    path = tmp_path_factory.mktemp("frontlines-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FRONTLINES_CACHE_DIR", str(path))
+        yield path

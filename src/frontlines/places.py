@@ -10,18 +10,32 @@ the others), and given an ACLED geo_precision.
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import math
+import pickle
 import re
 import sqlite3
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
 import ahocorasick
 from rapidfuzz import fuzz, process
 
-from frontlines.gazetteer import AdminIndex, build_default, ensure_schema, load_data, normalise
+from frontlines.gazetteer import (
+    DEFAULT_SOURCE,
+    AdminIndex,
+    build_default,
+    cache_dir,
+    code_fingerprint,
+    ensure_schema,
+    load_data,
+    normalise,
+    write_atomically,
+)
 from frontlines.gazetteer import _TOKEN, _fold_char
 from frontlines.geo import haversine_km
 from frontlines.records import Mention, Place
@@ -115,6 +129,29 @@ def translit_key(norm: str) -> str:
     return "".join(out)
 
 
+_FOLD_CONSONANTS = (
+    ("kh", "k"), ("gh", "g"), ("sh", "s"), ("th", "t"), ("dh", "d"), ("ph", "f"), ("q", "k"),
+    ("ck", "k"), ("c", "k"), ("z", "s"), ("j", "g"),
+)
+# Diphthongs and vowels English transliterations of Arabic swap freely: Housh/Hawsh,
+# Deir/Dayr, Maaret/Maarat, Bashkawi/Bashkuy.
+_FOLD_U = re.compile(r"aw|au|ou|ow|oo|o|u")
+_FOLD_I = re.compile(r"ay|ai|ei|ey|ee|ie|y|i")
+_DOUBLED = re.compile(r"(.)\1+")
+TRANSLIT_MIN_FOLDED = 5  # folded letters a name needs to be matched by transliteration
+TRANSLIT_RATIO = 85.0  # similarity of folded forms when only the consonant skeleton agrees
+
+
+def translit_fold(norm: str) -> str:
+    """A spelling-tolerant form of a normalised name: articles dropped, consonant digraphs
+    and vowel variants folded, doubled letters single: 'umm housh' and 'umm hawsh' -> 'umhus'."""
+    s = "".join(w for w in norm.split() if w not in _KEY_ARTICLES)
+    for a, b in _FOLD_CONSONANTS:
+        s = s.replace(a, b)
+    s = _FOLD_I.sub("i", _FOLD_U.sub("u", s)).replace("e", "a")
+    return _DOUBLED.sub(r"\1", s)
+
+
 _FEATURE_AFTER = re.compile(
     r"(?:['’]s)?\s+(?:County|Parish|Township|Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd|"
     r"Drive|Lane|Highway|Hwy|Pike|Turnpike|Expressway|Freeway|River|Lake|Creek|Bay|Square|"
@@ -155,6 +192,24 @@ def _masked_norm(text: str) -> tuple[str, list[int]]:
                     out.append(c)
                     offsets.append(i)
     return "".join(out), offsets
+
+
+# A full stop after a word (not an abbreviation such as "St." or "Ft."), or other sentence
+# punctuation, ends a name: "the Medical Center. City officials" holds no "Center City".
+_SENTENCE_BREAK = re.compile(r"(?:[a-z]{3,}\.|[;:!?])\s")
+_WORD_BREAK = re.compile(r"[\s\-]+")
+_TOWN_COMMA_BEFORE = re.compile(r"[A-Z][\w.'’-]*,\s*$")
+_COMMA = re.compile(r"\s*,\s*")
+_STATE_CODE_AFTER = re.compile(r"\s*,\s*([A-Z]{2})\b(?![.\w])")
+# What may separate the words of one name: a space or a hyphen.
+_JOINER = re.compile(r"[ \t]?[-‐–]?[ \t]?")
+# Words before a span that make it a place even when NER calls it a person: "the town of
+# Umm Housh", "in Miznaz", "the towns of Miznaz and al-Mashtal".
+_PLACE_CUE = re.compile(
+    r"\b(?:in|near|into|outside|towards?|(?:villages?|towns?|cit(?:y|ies)|districts?|provinces?|"
+    r"governorates?|countryside|outskirts|suburbs?)(?:\s+of)?)\s+(?:the\s+)?"
+    r"(?:(?:al-)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*(?:,\s*|\s+and\s+))*$",
+)
 
 
 def _strip_articles(norm: str) -> str:
@@ -202,6 +257,51 @@ class _Hit:
     weak: bool = False  # kept only if near the document's other places
 
 
+_NO_VOTES: dict[str, float] = {}
+
+# The resolver's in-memory index, cached between processes (see ``index_cache_path``).
+_INDEX_FIELDS = (
+    "entries", "priors", "names", "abbrevs", "stopwords", "country_by_code", "state_by_code",
+    "demonyms", "county_states", "automaton", "abbrev_forms", "_keys", "translit",
+)
+# Stores smaller than this load in well under a second: not worth a cache file.
+CACHE_MIN_PLACES = 20_000
+INDEX_CACHE_KEEP = 4  # newest index files kept in the cache dir
+
+
+def store_fingerprint(conn: sqlite3.Connection) -> tuple[object, ...]:
+    """What identifies a store's gazetteer for the index cache: counts, the last rowids and
+    column totals of places and names (an import or an edited row changes one of them)."""
+    places = conn.execute(
+        "SELECT COUNT(*), COALESCE(MAX(rowid), 0), TOTAL(latitude), TOTAL(longitude),"
+        " TOTAL(population), TOTAL(LENGTH(name) + LENGTH(feature) + LENGTH(admin1)) FROM places"
+    ).fetchone()
+    names = conn.execute("SELECT COUNT(*) FROM place_names").fetchone()
+    return (*places, *names)
+
+
+def index_cache_path(conn: sqlite3.Connection) -> Path | None:
+    """The cache file of this store's resolver index, keyed by the store's fingerprint and
+    the code and data that build the index; None for stores too small to bother."""
+    fingerprint = store_fingerprint(conn)
+    if int(fingerprint[0]) < CACHE_MIN_PLACES:
+        return None
+    code = code_fingerprint(
+        "places.py", "gazetteer.py", "data/places_stopwords.yaml", "data/places_countries.yaml",
+        "data/places_regions.yaml", "data/places_us_states.yaml",
+    )
+    key = hashlib.sha256(repr((fingerprint, code, ahocorasick.__name__)).encode()).hexdigest()[:24]
+    return cache_dir() / f"resolver-{key}.pickle"
+
+
+def _prune_index_cache(keep: Path) -> None:
+    """Leave the newest INDEX_CACHE_KEEP index files (each is some 100 MB)."""
+    files = sorted(keep.parent.glob("resolver-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[INDEX_CACHE_KEEP:]:
+        if old != keep:
+            old.unlink(missing_ok=True)
+
+
 class PlaceResolver:
     """Finds and resolves place names in text against the gazetteer in ``conn``.
 
@@ -209,10 +309,29 @@ class PlaceResolver:
     table is empty.
     """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, *, use_cache: bool = True) -> None:
         ensure_schema(conn)
         if conn.execute("SELECT 1 FROM places LIMIT 1").fetchone() is None:
             build_default(conn)
+        path = index_cache_path(conn) if use_cache else None
+        if path is None or not self._load_index(path):
+            self._build_index(conn)
+            if path is not None:
+                self._save_index(path)
+        self._abbrev_re = re.compile(
+            r"(?<![\w.])(" + "|".join(re.escape(a) for a in sorted(self.abbrev_forms, key=len, reverse=True))
+            + r")(?![\w])"
+        ) if self.abbrevs else None
+        self._stripped: dict[str, tuple[list[str], list[str]]] = {}
+        self._fuzzy_cache: dict[str, list[tuple[int, str]]] = {}
+        self._cells_cache: dict[str, frozenset[tuple[int, int]]] = {}
+        self._country_cells: dict[tuple[str, str, int], frozenset[tuple[int, int]] | None] = {}
+        self._county_memo: tuple[str, list[tuple[str, str]]] = ("", [])
+        self.admin = AdminIndex(conn)
+        self._admin_cache: dict[int, tuple[str, str]] = {}
+
+    def _build_index(self, conn: sqlite3.Connection) -> None:
+        """Everything ``_INDEX_FIELDS`` names, from the store and the packaged data files."""
         # Rows come in rowid order and names are joined to rowids in SQL: integer lookups
         # keep the load of ~500k names to a few seconds.
         rows = conn.execute(
@@ -281,14 +400,17 @@ class PlaceResolver:
                         state_names[county["state"]])
         except (ImportError, OSError, ValueError):
             self.county_states = {}
-        self.automaton = ahocorasick.Automaton()
+        # The automaton stores only each key's length: the key is the matched text itself,
+        # and a value-free automaton is smaller to cache and faster to load. Keys begin with
+        # a space (the scan's text does too), so only matches at a word start are reported.
+        self.automaton = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
         for key in self.names:
             # Stopwords are left to the NER candidates, which see "Nice" as a city.
             if len(key) >= 2 and key not in self.stopwords:
-                self.automaton.add_word(key, key)
+                self.automaton.add_word(" " + key)
         for key in self.demonyms:
             if key not in self.names:
-                self.automaton.add_word(key, key)
+                self.automaton.add_word(" " + key)
         self.automaton.make_automaton()
         # Abbreviations are stored lower case; newspapers write them capitalised.
         self.abbrev_forms = [
@@ -296,17 +418,66 @@ class PlaceResolver:
                      for p in a.split("."))
             for a in self.abbrevs
         ]
-        self._abbrev_re = re.compile(
-            r"(?<![\w.])(" + "|".join(re.escape(a) for a in sorted(self.abbrev_forms, key=len, reverse=True))
-            + r")(?![\w])"
-        ) if self.abbrevs else None
-        self._keys: dict[str, list[str]] | None = None
-        self._stripped: dict[str, tuple[list[str], list[str]]] = {}
-        self._fuzzy_cache: dict[str, list[tuple[int, str]]] = {}
-        self._cells_cache: dict[str, frozenset[tuple[int, int]]] = {}
-        self._county_memo: tuple[str, list[tuple[str, str]]] = ("", [])
-        self.admin = AdminIndex(conn)
-        self._admin_cache: dict[int, tuple[str, str]] = {}
+        # Transliteration keys of the names of imported places (UCDP, ACLED, GeoNames dumps
+        # chosen for the conflict at hand): consonant skeleton -> [(folded form, name)].
+        # The default gazetteer is left out: its 400k world names would find false friends.
+        self.translit: dict[str, list[tuple[str, str]]] = {}
+        imported = {i for i, e in enumerate(self.entries) if not e.source.startswith(DEFAULT_SOURCE)}
+        for key, choices in self.names.items() if imported else ():
+            if any(i in imported and kind in ("name", "alt") for i, kind in choices):
+                folded = translit_fold(key)
+                skeleton = translit_key(key)
+                if len(folded) >= TRANSLIT_MIN_FOLDED and len(skeleton) >= 3:
+                    self.translit.setdefault(skeleton, []).append((folded, key))
+        # Fuzzy lookup blocks: names of six letters or more by (initial, length).
+        self._keys: dict[str, list[str]] = {}
+        for name in self.names:
+            if len(name) >= 6:
+                self._keys.setdefault(f"{name[0]}{len(name)}", []).append(name)
+
+    def _save_index(self, path: Path) -> None:
+        """Write the index for the next process; a cache that cannot be written only costs
+        the next process the build."""
+        state = {name: getattr(self, name) for name in _INDEX_FIELDS}
+        state["entries"] = [tuple(e) for e in self.entries]
+        payload = {"key": path.name, "state": state}
+
+        def write(tmp: Path) -> None:
+            with tmp.open("wb") as handle:
+                pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+        try:
+            write_atomically(path, write)
+            _prune_index_cache(path)
+        except OSError:
+            pass
+
+    def _load_index(self, path: Path) -> bool:
+        """Adopt a cached index; False (and nothing set) when it is missing, stale or corrupt."""
+        # Unpickling half a million small lists, and making the entries, is twice as fast
+        # without the cyclic collector running over them.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            with path.open("rb") as handle:
+                payload = pickle.load(handle)
+            if not isinstance(payload, dict) or payload.get("key") != path.name:
+                return False
+            state = payload.get("state")
+            if not isinstance(state, dict) or any(name not in state for name in _INDEX_FIELDS):
+                return False
+            new = tuple.__new__
+            state["entries"] = [new(_Entry, row) for row in state["entries"]]
+        except FileNotFoundError:
+            return False
+        except Exception:  # noqa: BLE001 - any unreadable cache is rebuilt, never trusted
+            return False
+        finally:
+            if was_enabled:
+                gc.enable()
+        for name in _INDEX_FIELDS:
+            setattr(self, name, state[name])
+        return True
 
     def _add_demonym(self, word: str, idx: int) -> None:
         key = normalise(word)
@@ -342,6 +513,7 @@ class PlaceResolver:
         blocked += [(s, e) for s, e, lab in candidates if lab in BLOCKING_LABELS]
         cands = [(s, e, lab) for s, e, lab in candidates if lab in CANDIDATE_LABELS]
         hits = self._scan(text, cands)
+        hits += self._translit_scan(text, hits, cands)
         hits += self._abbreviations(text)
         hits = self._select(hits, [(s, e) for s, e in exclude], blocked, text)
         hits += self._from_candidates(text, cands, hits, blocked)
@@ -367,10 +539,11 @@ class PlaceResolver:
         n = len(norm)
         cand_spans = {(s, e) for s, e, _ in cands}
         hits = []
-        for end, key in self.automaton.iter(norm):
-            start = end - len(key) + 1
-            if start > 0 and norm[start - 1] != " ":
-                continue
+        for end, length in self.automaton.iter(" " + norm):
+            # Offsets in the space-prefixed text: the key starts after its space, and the
+            # last character is one to the left in ``norm``.
+            start, end = end - length + 1, end - 1
+            key = norm[start:end + 1]
             o_start, o_end = offs[start], offs[end] + 1
             if end + 1 < n and norm[end + 1] != " ":
                 # "Aleppo's": the apostrophe vanished in folding; accept the possessive.
@@ -380,8 +553,13 @@ class PlaceResolver:
             if "." in text[o_start:o_end] and text[o_end:o_end + 1] == ".":
                 o_end += 1  # the closing dot of "U.S." belongs to the name
             span = text[o_start:o_end]
-            if not self._looks_like_name(span, key):
+            if not self._looks_like_name(span, key) or _SENTENCE_BREAK.search(span):
                 continue
+            if span.isupper() and len(key) <= 3 and key in self.names and not any(
+                    kind == "code" or self.entries[i].feature in AREA_FEATURES
+                    or self.entries[i].feature == "capital" or self.entries[i].population >= 1_000_000
+                    for i, kind in self.names[key]):
+                continue  # "ARA News", "BBC": capitals are initials, not a town's name
             # "Tarrant County", "Royal Street", "Lake Vermont": the name of another feature,
             # not of the town; the whole span may still come back as an NER candidate.
             if _FEATURE_AFTER.match(text, o_end) or _FEATURE_BEFORE.search(text, max(0, o_start - 8), o_start):
@@ -397,6 +575,61 @@ class PlaceResolver:
                 hits.append(_Hit(start=o_start, end=o_end, key=key,
                                  choices=[(self.demonyms[key], "demonym")], via="demonym"))
         return hits
+
+    def _translit_scan(self, text: str, hits: list[_Hit], cands: Sequence[tuple[int, int, str]]) -> list[_Hit]:
+        """Capitalised runs of up to four words whose transliteration key is that of an
+        imported place's name: 'Umm Housh' finds UCDP's 'Umm Hawsh', 'Miznaz' finds
+        'Mizanaz'. The folded forms must agree exactly, or closely when only the consonant
+        skeleton does; a one-word match is weak (it needs the document's support)."""
+        if not self.translit:
+            return []
+        spans = {(h.start, h.end) for h in hits}
+        cand_spans = {(s, e) for s, e, _ in cands}
+        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+        out: list[_Hit] = []
+        for i, (start, _, first) in enumerate(tokens):
+            lower_first = first[:1].islower()
+            if lower_first and first.lower() not in _KEY_ARTICLES:
+                continue
+            if not first[:1].isalpha():
+                continue
+            best: _Hit | None = None
+            for j in range(i, min(i + 4, len(tokens))):
+                if j > i and not _JOINER.fullmatch(text, tokens[j - 1][1], tokens[j][0]):
+                    break
+                last = tokens[j][2]
+                if not last[:1].isupper():
+                    if last.lower() in PARTICLES:
+                        continue
+                    break
+                end = tokens[j][1]
+                key = normalise(text[start:end])
+                found = self._translit_lookup(key)
+                if found and (start, end) not in spans:
+                    weak = " " not in _strip_articles(key) and not (
+                        (start, end) in cand_spans or self._placed(text, start, end))
+                    best = _Hit(start=start, end=end, key=key, choices=found, via="translit", weak=weak)
+            if best is not None:
+                out.append(best)
+        return out
+
+    def _translit_lookup(self, key: str) -> list[tuple[int, str]]:
+        if key in self.names or key in self.stopwords:
+            return []
+        skeleton = translit_key(key)
+        entries = self.translit.get(skeleton)
+        if not entries:
+            return []
+        folded = translit_fold(key)
+        if len(folded) < TRANSLIT_MIN_FOLDED:
+            return []
+        exact = [name for f, name in entries if f == folded]
+        close = exact or [name for f, name in entries
+                          if len(skeleton) >= 4 and fuzz.ratio(f, folded) >= TRANSLIT_RATIO]
+        out: list[tuple[int, str]] = []
+        for name in close:
+            out.extend(self.names[name])
+        return out
 
     def _strong(self, key: str, choices: list[tuple[int, str]]) -> bool:
         """Whether a dictionary hit stands on its own: an area, a capital, a big town, a
@@ -423,12 +656,16 @@ class PlaceResolver:
     def _looks_like_name(span: str, key: str) -> bool:
         """Capitalised like a proper name: first and last significant words capitalised;
         two-letter forms (US, UK) only in capitals; single letters never."""
-        letters = [c for c in span if c.isalpha()]
-        if len(letters) < 2 or not span[0].isupper():
+        if not span[:1].isupper():
             return False
-        if len(key.replace(" ", "")) <= 3 and " " not in key and len(letters) <= 3:
+        letters = 4 if len(span) >= 4 and span[:4].isalpha() else sum(c.isalpha() for c in span)
+        if letters < 2:
+            return False
+        if len(key.replace(" ", "")) <= 3 and " " not in key and letters <= 3:
             return span.isupper() or span in {"Ga.", "Pa.", "La."}
-        words = [w for w in re.split(r"[\s\-]+", span) if w]
+        if _WORD_BREAK.search(span) is None:
+            return True  # one capitalised word
+        words = [w for w in _WORD_BREAK.split(span) if w]
         significant = [w for w in words if w.lower().strip(".,'’") not in PARTICLES]
         return all(w[:1].isupper() or not w[:1].isalpha() for w in significant)
 
@@ -443,11 +680,21 @@ class PlaceResolver:
             if not form[0].isupper():
                 continue
             before = text[max(0, m.start() - 40):m.start()]
-            if form.count(".") < 2 and not re.search(r"[A-Z][\w.'’-]*,\s*$", before):
+            if form.count(".") < 2 and not _TOWN_COMMA_BEFORE.search(before):
                 continue
             hits.append(_Hit(start=m.start(), end=m.end(), key=form.lower(),
                              choices=[(self.abbrevs[form.lower()], "abbrev")], via="abbrev"))
         return hits
+
+    def _town_not_person(self, h: _Hit, text: str, blocked: list[tuple[int, int]]) -> bool:
+        """A one-word PERSON span that names a city of 100,000 or more and is no part of a
+        longer person's name in the text: spaCy's "bids Gainesville goodbye"."""
+        if " " in h.key or not any(self.entries[i].population >= 100_000 and kind == "name"
+                                   for i, kind in h.choices):
+            return False
+        word = text[h.start:h.end]
+        return not any(word in text[s:e] and (s, e) != (h.start, h.end) and " " in text[s:e]
+                       for s, e in blocked)
 
     def _major(self, h: _Hit) -> bool:
         return any(self.entries[i].feature in ("country", "admin1", "continent", "capital")
@@ -458,21 +705,26 @@ class PlaceResolver:
         """Longest match wins among overlapping hits; none overlaps an excluded span, and
         none lies inside a PERSON span unless it is the whole span."""
         hits.sort(key=lambda h: (-(h.end - h.start), h.start))
-        taken: list[tuple[int, int]] = list(exclude)
+        # Characters already taken, one byte each: overlap tests stay linear in long texts.
+        taken = bytearray(len(text) + 1)
+        for s, e in exclude:
+            taken[s:e] = b"\x01" * (e - s)
         chosen = []
         # A name spaCy calls a person in one place but not in another is still a place.
-        free_keys = {h.key for h in hits if not any(s <= h.start and h.end <= e for s, e in blocked)}
+        free_keys = {h.key for h in hits
+                     if not any(s <= h.start and h.end <= e for s, e in blocked)} if blocked else set()
         for h in hits:
-            if any(h.start < e and s < h.end for s, e in taken):
+            if taken.find(1, h.start, h.end) >= 0:
                 continue
-            if any(s <= h.start and h.end <= e for s, e in blocked):
+            if blocked and any(s <= h.start and h.end <= e for s, e in blocked):
                 # Inside or equal to a PERSON span: "George Washington", "Lane"; only a
                 # country, state or capital survives spaCy calling it a person.
                 if any((s, e) != (h.start, h.end) for s, e in blocked if s <= h.start and h.end <= e):
                     continue
-                if not self._major(h) and h.key not in free_keys:
+                if not (self._major(h) or h.key in free_keys or self._town_not_person(h, text, blocked)
+                        or _PLACE_CUE.search(text, max(0, h.start - 80), h.start)):
                     continue
-            taken.append((h.start, h.end))
+            taken[h.start:h.end] = b"\x01" * (h.end - h.start)
             chosen.append(h)
         return chosen
 
@@ -547,11 +799,6 @@ class PlaceResolver:
         skeleton = translit_key(key)
         if len(skeleton) < 4 or len(key) < 6:
             return []
-        if self._keys is None:
-            self._keys = {}
-            for name in self.names:
-                if len(name) >= 6:
-                    self._keys.setdefault(f"{name[0]}{len(name)}", []).append(name)
         query = _strip_articles(key)
         for length in range(len(key) - 3, len(key) + 4):
             # Blocks (initial, length) are stripped of articles once, on first use.
@@ -620,6 +867,13 @@ class PlaceResolver:
         near some reading of the other names in the text: Arlington near Mansfield and Fort
         Worth is the Texas one)."""
         entries = self.entries
+        if all(len(h.choices) <= 1 for h in hits):
+            # Nothing to choose: context cannot change a name with one reading.
+            for h in hits:
+                h.chosen = h.choices[0][0] if h.choices else -1
+                if h.chosen >= 0:
+                    self._precision(text, h)
+            return
         hint_cc = self._country_code(country_hint) if country_hint else ""
         for h in hits:
             if h.choices and len(h.choices) > MAX_CHOICES:
@@ -644,14 +898,38 @@ class PlaceResolver:
             if 0 < len(in_states) <= 3:
                 for state in in_states:
                     state_keys.setdefault(state, set()).add(h.key)
-        share, states = self._focus([], counties)
+        # Any US county the text names, however many states have one, places the story in
+        # the United States: it backs Paris, Tennessee over the French capital.
+        county_keys = {key for key, _ in all_counties} - {key for key, _ in counties}
+        share, states = self._focus([], counties, len(county_keys))
         own_states: dict[str, dict[str, float]] = {}
-        for round_ in range(2):
-            by_cell = self._cell_index(hits, cells) if round_ > 0 else {}
+        own_countries: dict[str, dict[str, float]] = {}
+        # Three rounds: priors alone, then context; the third lets the focus settle once
+        # names have changed reading ("Georgia" the state beside Atlanta). Co-location
+        # keeps the first pass's readings, so that two homonyms cannot pull each other away.
+        by_cell: dict[tuple[int, int], dict[str, set[int]]] = {}
+        for round_ in range(3):
+            if round_ == 1:
+                by_cell = self._cell_index(hits, cells)
             for i, h in enumerate(hits):
                 self._choose(h, i, hits, by_cell, share, states, hint_cc, qualifiers[i], round_,
-                             county_back, state_keys, own_states.get(h.key))
-            share, states = self._focus(hits, counties)
+                             county_back, state_keys, own_states.get(h.key), own_countries.get(h.key))
+            if round_ == 2:
+                break
+            share, states = self._focus(hits, counties, len(county_keys))
+            # Each name's own votes for countries: "Dublin" sixteen times does not make a
+            # story about Dublin, Ohio one about Ireland.
+            own_countries = {}
+            repeats = Counter(h.key for h in hits if h.chosen >= 0)
+            for h in hits:
+                if h.chosen >= 0:
+                    e = entries[h.chosen]
+                    if e.cc:
+                        votes_cc = own_countries.get(h.key)
+                        if votes_cc is None:
+                            votes_cc = own_countries[h.key] = {}
+                        votes_cc[e.cc] = votes_cc.get(e.cc, 0.0) + (
+                            1.0 if e.feature == "country" else 1.0 / repeats[h.key])
             # Each name's own votes for states, so that a name repeated four times does not
             # vouch for its own first reading ("Richmond" x4 for Virginia over one "Indiana").
             own_states = {}
@@ -663,29 +941,39 @@ class PlaceResolver:
                 if e is not None and e.admin1 and e.feature != "country" and state_votes:
                     votes = own_states.setdefault(h.key, {})
                     votes[e.admin1] = votes.get(e.admin1, 0.0) + 1.0 / state_votes
-            # Co-location then counts the first pass's reading of common names (a dozen
-            # Charlestons would otherwise vouch for towns in a dozen states).
-            cells = [c if len(h.choices) <= 3 else self._cells_of([h.chosen]) for h, c in zip(hits, cells, strict=True)]
+            if round_ == 0:
+                # Co-location then counts the first pass's reading of common names (a dozen
+                # Charlestons would otherwise vouch for towns in a dozen states).
+                cells = [c if len(h.choices) <= 3 else self._cells_of([h.chosen])
+                         for h, c in zip(hits, cells, strict=True)]
         for h in hits:
             if h.chosen >= 0:
                 self._precision(text, h)
 
-    def _focus(self, hits: list[_Hit], counties: list[tuple[str, str]]) -> tuple[dict[str, float], dict[str, float]]:
-        """Shares of countries and US-style states among the current choices."""
+    def _focus(self, hits: list[_Hit], counties: list[tuple[str, str]],
+               us_counties: int = 0) -> tuple[dict[str, float], dict[str, float]]:
+        """Shares of countries and US-style states among the current choices;
+        ``us_counties``: county names found in too many states to vote for one."""
         countries: Counter[str] = Counter()
         states: Counter[str] = Counter()
+        # A town counts once for its country however often it is repeated (a surname read
+        # as a Brazilian town seven times does not outvote four American places); a
+        # country's name or demonym counts each time, for the story is about it.
+        repeats = Counter(h.key for h in hits if h.chosen >= 0)
         for h in hits:
             if h.chosen < 0:
                 continue
             e = self.entries[h.chosen]
             if e.cc:
-                countries[e.cc] += 1.0
+                countries[e.cc] += 1.0 if e.feature == "country" else 1.0 / repeats[h.key]
             if e.admin1 and e.feature != "country":
                 states[e.admin1] += 1.0
         per_key = Counter(key for key, _ in counties)
         for key, state in counties:
             states[state] += 1.0 / per_key[key]
             countries["US"] += 0.5 / per_key[key]
+        if us_counties:
+            countries["US"] += float(us_counties)
         state_total = sum(states.values()) or 1.0
         return dict(countries), {k: v / state_total for k, v in states.items()}
 
@@ -717,11 +1005,25 @@ class PlaceResolver:
             return found  # type: ignore[return-value]
         return self._cells_of([idx for idx, _ in h.choices])
 
-    @staticmethod
-    def _cell_index(hits: list[_Hit], cells: list[set[tuple[int, int]]]) -> dict[tuple[int, int], dict[str, set[int]]]:
-        """cell -> {name key: the chosen entries of the hits with that key near the cell}."""
+    def _cell_index(self, hits: list[_Hit], cells: list[set[tuple[int, int]]]) -> dict[tuple[int, int], dict[str, set[int]]]:
+        """cell -> {name key: the chosen entries of the hits with that key near the cell}.
+
+        A name vouches only through its readings in the country of its first-pass reading:
+        "Geneva" read as the Swiss city does not pull "Palmyra" to Palmyra, New York."""
         out: dict[tuple[int, int], dict[str, set[int]]] = {}
         for h, hc in zip(hits, cells, strict=True):
+            if h.chosen >= 0 and len(h.choices) > 1:
+                cc = self.entries[h.chosen].cc
+                memo = (h.key, cc, len(h.choices))
+                local = self._country_cells.get(memo)
+                if local is None:
+                    if len(self._country_cells) > 50_000:
+                        self._country_cells.clear()
+                    local = self._country_cells[memo] = (
+                        None if all(self.entries[idx].cc == cc for idx, _ in h.choices)
+                        else frozenset(self._cells_of([idx for idx, _ in h.choices if self.entries[idx].cc == cc])))
+                if local is not None:
+                    hc = hc & local
             for cell in hc:
                 out.setdefault(cell, {}).setdefault(h.key, set()).add(h.chosen)
         return out
@@ -742,10 +1044,14 @@ class PlaceResolver:
                 share: dict[str, float], states: dict[str, float], hint_cc: str,
                 qualifier: int, round_: int, county_back: dict[str, float] | None = None,
                 state_keys: dict[str, set[str]] | None = None,
-                own_states: dict[str, float] | None = None) -> None:
-        share_total = max(1.0, sum(v for k, v in share.items() if k))
+                own_states: dict[str, float] | None = None,
+                own_countries: dict[str, float] | None = None) -> None:
         if not h.choices:
             return
+        if len(h.choices) == 1:
+            h.chosen = h.choices[0][0]
+            return
+        share_total = max(1.0, sum(v for k, v in share.items() if k))
         entries = self.entries
         q = entries[qualifier] if qualifier >= 0 else None
         ambiguous = len(h.choices) > 1
@@ -757,6 +1063,12 @@ class PlaceResolver:
         # ("Lebanon" among Indiana towns), never to a city's alternate name or a stray town.
         country_primary = has_primary and any(
             kind == "name" and entries[i].feature == "country" for i, kind in h.choices)
+        # Other names in the country ("Mexican", "Ciudad Juarez") keep it the country even
+        # in a story that also names towns of some state.
+        own_votes = own_countries or _NO_VOTES
+        country_backed = country_primary and round_ > 0 and any(
+            share.get(entries[i].cc, 0.0) - own_votes.get(entries[i].cc, 0.0) > 0.0
+            for i, kind in h.choices if kind == "name" and entries[i].feature == "country")
         priors = self.priors
         best, best_score = -1, -math.inf
         for idx, kind in h.choices:
@@ -771,12 +1083,16 @@ class PlaceResolver:
                                   or (q.feature == "country" and e.cc == q.cc)):
                 score += 20.0
             if ambiguous and round_ > 0 and not (
-                    country_primary and e.feature not in AREA_FEATURES and not states.get(e.admin1)):
+                    country_primary and e.feature not in AREA_FEATURES
+                    and (country_backed or not states.get(e.admin1))):
                 # The document's focus, less this name's own vote; areas that belong to no
                 # country (seas, continents) fit any focus.
-                own = entries[h.chosen].cc if h.chosen >= 0 else None
-                n = share.get(e.cc, 0.0) - (1.0 if e.cc == own else 0.0)
-                total = max(1.0, share_total - 1.0)
+                # A country named again and again is the story's subject: only this
+                # mention's vote is left out for it.
+                own = ({entries[h.chosen].cc: 1.0} if country_primary and h.chosen >= 0
+                       else own_votes)
+                n = max(0.0, share.get(e.cc, 0.0) - own.get(e.cc, 0.0))
+                total = max(1.0, share_total - sum(own.values()))
                 focus = n / total if e.cc else max((v for k, v in share.items() if k), default=0.0) / share_total
                 score += 5.0 * focus
                 if e.admin1 and e.feature != "country":
@@ -810,11 +1126,11 @@ class PlaceResolver:
         h = hits[i]
         if i + 1 < len(hits):
             nxt = hits[i + 1]
-            if re.fullmatch(r"\s*,\s*", text[h.end:nxt.start]) and nxt.choices:
+            if nxt.choices and _COMMA.fullmatch(text, h.end, nxt.start):
                 for idx, _ in sorted(nxt.choices, key=lambda c: -self.priors[c[0]]):
                     if self.entries[idx].feature in ("admin1", "country"):
                         return idx
-        m = re.match(r"\s*,\s*([A-Z]{2})\b(?![.\w])", text[h.end:h.end + 8])
+        m = _STATE_CODE_AFTER.match(text[h.end:h.end + 8])
         if m and m.group(1) in self.state_by_code:
             return self.state_by_code[m.group(1)]
         return -1
@@ -930,4 +1246,12 @@ class PlaceResolver:
         )
 
 
-__all__ = ["PlaceResolver", "haversine_km", "offset_point", "translit_key"]
+__all__ = [
+    "PlaceResolver",
+    "haversine_km",
+    "index_cache_path",
+    "offset_point",
+    "store_fingerprint",
+    "translit_fold",
+    "translit_key",
+]
