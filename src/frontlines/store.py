@@ -233,7 +233,7 @@ class Store:
                         m.resolved_id,
                         m.name,
                         m.alias,
-                        json.dumps({k: v for k, v in m.to_dict().items() if k in ("place", "geo_precision", "actor_type", "value") and v not in (None, "")}),
+                        _mention_data(m),
                     )
                     for m in mentions
                 ],
@@ -405,3 +405,17 @@ class Store:
 
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _mention_data(m: Mention) -> str:
+    """The JSON ``data`` column of a mention: its place, precision, actor type and value, when set."""
+    data: dict[str, object] = {}
+    if m.actor_type is not None:
+        data["actor_type"] = m.actor_type
+    if m.place is not None:
+        data["place"] = m.place.to_dict()
+    if m.geo_precision is not None:
+        data["geo_precision"] = m.geo_precision
+    if m.value:
+        data["value"] = m.value
+    return json.dumps(data)
