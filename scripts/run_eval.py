@@ -26,10 +26,14 @@ EVALUATION = ROOT / "EVALUATION.md"
 
 # Floors set by the issues. A figure under its floor fails `make eval`.
 FLOORS: dict[str, float] = {
-    # Issue 2: the evaluator must run end to end and report (a floor of zero is checked by running).
-    "seeds.events.f1": 0.0,
     # Issue 2: kill -9 during a FA-KES ingest loses nothing and a re-run matches.
     "fakes.crash_ok": 1.0,
+    # Issue 5 (open; the floors it meets are guarded): seeds event F1 and sub-event type.
+    "seeds.events.f1": 0.75,
+    "seeds.field.sub_event_type": 0.80,
+    # Issue 4 (open; the floors it meets are guarded): LGL from raw text, FA-KES governorates.
+    "geoparsing.lgl_accuracy": 0.75,
+    "fakes.governorate_agreement": 0.80,
     # Issue 3: actor and person recognition on re3d through the annotate path.
     "re3d.Organisation.f1": 0.75,
     "re3d.Person.f1": 0.75,

@@ -168,6 +168,8 @@ _FACILITY_END = re.compile(
     r"High|College|University|Center|Centre|Hospital|Hall|Club|Park|Stadium|Airport|Bridge|"
     r"Square|Market|Mall|Hotel|Building|Tower|House|Library|Museum|Station|Jail|Prison)$"
 )
+
+
 def _masked_norm(text: str) -> tuple[str, list[int]]:
     """``normalise_with_offsets`` of ``text`` with its lower-case words (other than name
     particles) left out, in one pass: lower-case words start and end no name, so the
