@@ -324,3 +324,11 @@ def test_the_index_is_cached_and_a_bad_cache_is_rebuilt(
     import_file(conn, extra, fmt="geonames")
     assert places.index_cache_path(conn) != cache
     assert not list(cache.parent.glob(".*.tmp"))
+
+
+def test_a_name_after_abu_or_ibn_is_a_person_not_a_town(world: PlaceResolver) -> None:
+    found = [m.text for m in world.find_places("Abu Hassan, a commander, was killed near Idlib.")]
+    assert found == ["Idlib"]
+    # A place whose name holds the particle is matched whole.
+    assert [m.text for m in world.find_places("Fighting reached Abu Kamal on the border.")] == ["Abu Kamal"]
+

@@ -160,6 +160,9 @@ _FEATURE_AFTER = re.compile(
     r"Gardens?|Cemetery|Railroad|Railway)\b"
 )
 _FEATURE_BEFORE = re.compile(r"\b(?:Lake|Mount|Mt\.|Fort|Ft\.|Camp|Cape|Port|Lake|Rue|Avenue)\s+$")
+# Arabic name particles: "Abu Hassan", "Ibn Taymiyyah" name a person, not the town "Hassan"
+# (a place named with the particle, such as Abu Kamal, is matched whole and never gets here).
+_PERSON_PARTICLE_BEFORE = re.compile(r"\b(?:Abu|Abou|Bin|Ibn|Bint)\s+$")
 _QUALIFIED_AFTER = re.compile(r",\s*(?:[A-Z][a-z]+\.?(?:\s[A-Z][a-z]+)?|[A-Z]\.\s?[A-Z][a-z]*\.|[A-Z]{2})\b")
 _COUNTY = re.compile(r"\b(?:[A-Z][\w'’.-]+\s){1,2}(?:County|Parish)\b")
 # NER spans ending like a street or a building are never a misspelt town.
@@ -565,6 +568,8 @@ class PlaceResolver:
             # "Tarrant County", "Royal Street", "Lake Vermont": the name of another feature,
             # not of the town; the whole span may still come back as an NER candidate.
             if _FEATURE_AFTER.match(text, o_end) or _FEATURE_BEFORE.search(text, max(0, o_start - 8), o_start):
+                continue
+            if _PERSON_PARTICLE_BEFORE.search(text, max(0, o_start - 6), o_start):
                 continue
             is_cand = (o_start, o_end) in cand_spans
             if key in self.stopwords and not is_cand:
