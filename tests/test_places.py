@@ -332,3 +332,11 @@ def test_a_name_after_abu_or_ibn_is_a_person_not_a_town(world: PlaceResolver) ->
     # A place whose name holds the particle is matched whole.
     assert [m.text for m in world.find_places("Fighting reached Abu Kamal on the border.")] == ["Abu Kamal"]
 
+
+def test_a_small_town_abroad_inside_a_longer_name_is_not_placed(world: PlaceResolver) -> None:
+    # "Rida" (a Belarusian town's other name) and "Meri" (a Turkmen city's) are parts of longer names here.
+    text = "Rebels killed troops near Aleppo, said Nazeer Rida. Shells hit Tal Meri near Damascus."
+    assert [m.text for m in world.find_places(text)] == ["Aleppo", "Damascus"]
+    # On its own, with nothing pointing elsewhere, the town stays.
+    assert [m.place.country for m in world.find_places("The festival was held in Haan.") if m.place] == ["Germany"]
+

@@ -162,6 +162,10 @@ _FEATURE_AFTER = re.compile(
 _FEATURE_BEFORE = re.compile(r"\b(?:Lake|Mount|Mt\.|Fort|Ft\.|Camp|Cape|Port|Lake|Rue|Avenue)\s+$")
 # Arabic name particles: "Abu Hassan", "Ibn Taymiyyah" name a person, not the town "Hassan"
 # (a place named with the particle, such as Abu Kamal, is matched whole and never gets here).
+# A capitalised word joined to a name by one space, not opening a sentence: "Kevin Kennedy",
+# "Kennedy Center".
+_NAME_WORD_BEFORE = re.compile(r"(?<![.!?:;\n]\s)(?<!^)\b[A-Z][a-z]+[ ]\Z")
+_NAME_WORD_AFTER = re.compile(r"[ ][A-Z][A-Za-z'’-]+")
 _PERSON_PARTICLE_BEFORE = re.compile(r"\b(?:Abu|Abou|Bin|Ibn|Bint)\s+$")
 _QUALIFIED_AFTER = re.compile(r",\s*(?:[A-Z][a-z]+\.?(?:\s[A-Z][a-z]+)?|[A-Z]\.\s?[A-Z][a-z]*\.|[A-Z]{2})\b")
 _COUNTY = re.compile(r"\b(?:[A-Z][\w'’.-]+\s){1,2}(?:County|Parish)\b")
@@ -526,6 +530,7 @@ class PlaceResolver:
         hits.sort(key=lambda h: h.start)
         hits = self._support_weak(text, hits, candidates, country_hint)
         self._resolve(text, hits, country_hint)
+        self._drop_name_parts(text, hits)
         if focus_fallback:
             self._fallback(text, hits)
         out = []
@@ -1229,6 +1234,34 @@ class PlaceResolver:
             country_code=e.cc, admin1=admin1, admin2=admin2, feature=e.feature,
             population=e.population, source=e.source,
         )
+
+    def _drop_name_parts(self, text: str, hits: list[_Hit]) -> None:
+        """A one-word small town abroad that sits in a run of capitalised words is part of a
+        person's or a place's longer name ("Kevin Kennedy", "Nazeer Rida", "Khan Al-Assal"),
+        not the town: dropped when the document's other places point to another country."""
+        countries = Counter(
+            self.entries[h.chosen].country for h in hits if h.chosen >= 0 and h.via != "demonym"
+        )
+        taken = [(h.start, h.end) for h in hits if h.chosen >= 0]
+        for h in hits:
+            if h.chosen < 0 or h.via == "demonym" or h.offset is not None:
+                continue
+            e = self.entries[h.chosen]
+            if e.feature in AREA_FEATURES or e.feature in ("country", "capital") or e.population >= 200_000:
+                continue
+            if not text[h.start : h.end].isalpha():
+                continue  # one plain word only
+            others = countries.copy()
+            others[e.country] -= 1
+            focus = next((c for c, n in others.most_common() if n > 0), None)
+            if focus is None or focus == e.country:
+                continue
+            before = _NAME_WORD_BEFORE.search(text, max(0, h.start - 30), h.start)
+            after = _NAME_WORD_AFTER.match(text, h.end)
+            if (before and not any(s <= before.start() < e_ for s, e_ in taken)) or (
+                after and not any(s < after.end() and after.start() < e_ for s, e_ in taken)
+            ):
+                h.chosen = -1
 
     def _mention(self, text: str, h: _Hit) -> Mention:
         place = self.place(h.chosen)
