@@ -259,14 +259,6 @@ def _parse_all(texts: Sequence[str]) -> list[Any]:
         return [None] * len(texts)
 
 
-def parse_sentences(texts: Sequence[str]) -> list[Any]:
-    """Parse (tagger, dependency parser and NER in one pass) for callers that want both the
-    entities and the parse of event sentences: hand the docs to ``code_events(docs=...)``."""
-    from frontlines.nlp import parse
-
-    return parse(texts, ner=True)
-
-
 def event_sentences(text: str, sentences: Sequence[Sentence]) -> list[tuple[Sentence, list[Trigger]]]:
     """The sentences that can hold an event, with their triggers: only these are parsed.
 
@@ -798,7 +790,7 @@ def code_events(
 
     ``model``: an optional :class:`frontlines.classifier.Model` that re-ranks the sub-event
     type within the event type the rules found. ``docs``: spaCy parses already made of some
-    sentences, keyed by the sentence's (start, end) (see :func:`parse_sentences`), so a caller
+    sentences, keyed by the sentence's (start, end) (see :func:`frontlines.nlp.parse`), so a caller
     that runs the model once for entities and parse need not run it twice. ``candidates``:
     :func:`event_sentences` of this article when the caller has it already.
     """

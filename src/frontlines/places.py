@@ -36,7 +36,7 @@ from frontlines.gazetteer import (
     normalise,
     write_atomically,
 )
-from frontlines.gazetteer import _TOKEN, _fold_char
+from frontlines.gazetteer import _TOKEN, normalise_with_offsets
 from frontlines.geo import haversine_km
 from frontlines.records import Mention, Place
 
@@ -177,30 +177,15 @@ _FACILITY_END = re.compile(
 )
 
 
+def _lower_word(token: str) -> bool:
+    return "a" <= token[0] <= "z" and token not in PARTICLES
+
+
 def _masked_norm(text: str) -> tuple[str, list[int]]:
     """``normalise_with_offsets`` of ``text`` with its lower-case words (other than name
-    particles) left out, in one pass: lower-case words start and end no name, so the
-    automaton then reports far fewer useless matches."""
-    out: list[str] = []
-    offsets: list[int] = []
-    for m in _TOKEN.finditer(text):
-        token = m.group()
-        if "a" <= token[0] <= "z" and token not in PARTICLES:
-            continue
-        start = m.start()
-        if out:
-            out.append(" ")
-            offsets.append(start - 1)
-        if token.isascii() and token.isalnum():
-            out.append(token.lower())
-            offsets.extend(range(start, m.end()))
-            continue
-        for i, ch in enumerate(token, start=start):
-            for c in _fold_char(ch):
-                if c != " ":
-                    out.append(c)
-                    offsets.append(i)
-    return "".join(out), offsets
+    particles) left out: lower-case words start and end no name, so the automaton then
+    reports far fewer useless matches."""
+    return normalise_with_offsets(text, skip=_lower_word)
 
 
 # A full stop after a word (not an abbreviation such as "St." or "Ft."), or other sentence
