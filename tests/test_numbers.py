@@ -117,6 +117,8 @@ def one(sentence: str) -> FatalityClaim:
         ("Gunmen shot dead three police officers.", "shot dead three police officers", 3, "police officers"),
         ("The bombing claimed the lives of 15 soldiers.", "claimed the lives of 15 soldiers", 15, "soldiers"),
         ("Officials reported 14 deaths.", "14 deaths", 14, ""),
+        ("The car bomb claimed 12 lives.", "claimed 12 lives", 12, ""),
+        ("The siege has cost at least 30 civilian lives.", "cost at least 30 civilian lives", 30, ""),
         ("Four were killed in the ambush.", "Four were killed", 4, ""),
         ("Two hundred and fifty people were reportedly killed.", "Two hundred and fifty people were reportedly killed", 250, "people"),
         ("Police said 35 people, including ten children, were killed.", "35 people, including ten children, were killed", 35, "people"),

@@ -217,6 +217,12 @@ def _grammar() -> _Grammar:
             rf"(?:\s+to)?)\s+{num}",
         ),
         ("head", rf"\b(?P<verb>{heads})\s+{num}{np4}"),
+        # "The blast claimed 12 lives", "costing at least 30 civilian lives".
+        (
+            "lives",
+            rf"\b(?P<verb>claim(?:ed|s|ing)?|cost(?:s|ing)?|t(?:ook|akes|aking))\s+{num}"
+            rf"(?P<np>(?:\s+(?:civilian|innocent|more|other))?)\s+lives\b",
+        ),
         ("noun", rf"\b{num}(?P<np>(?:\s+{word}){{0,2}}?)\s+(?P<verb>{nouns})\b"),
     )
     return _Grammar(
@@ -316,7 +322,7 @@ def _numbered(g: _Grammar, sentence: str) -> list[_Found]:
                 if _has_object(g, sentence, m.end()):
                     continue
             np = m.groupdict().get("np") or ""
-            subject = "" if kind in ("toll", "noun") else _subject(g, np)
+            subject = "" if kind in ("toll", "noun", "lives") else _subject(g, np)
             end = m.end()
             if kind in ("active", "head") and np:
                 # End the phrase with the counted noun, not trailing place words.
