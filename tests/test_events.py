@@ -377,6 +377,31 @@ def test_a_paragraph_that_goes_on_with_the_battle_keeps_its_date() -> None:
     assert {e.event_date for e in events} == {date(2015, 8, 9)}
 
 
+def test_a_later_dated_mention_of_the_same_fighting_dates_the_earlier_ones() -> None:
+    text = (
+        "Nusra fighters clashed with Hazzm in Miznaz and Kafr Nouran.\n\n"
+        "An activist said the clashes between Hazzm and Nusra began two nights ago."
+    )
+    events = news(text, published=date(2015, 8, 11))
+    assert {(e.location, e.event_date) for e in events} >= {
+        ("Mizanaz", date(2015, 8, 9)), ("Kafr Nuran", date(2015, 8, 9))}
+
+
+def test_a_later_dated_mention_with_its_own_place_or_other_actors_does_not() -> None:
+    elsewhere = (
+        "Nusra fighters clashed with Hazzm in Miznaz.\n\n"
+        "Nusra and Hazzm also clashed in Atarib two nights ago."
+    )
+    dated = {e.location: e.event_date for e in news(elsewhere, published=date(2015, 8, 11))}
+    assert dated == {"Mizanaz": date(2015, 8, 11), "Al Atarib": date(2015, 8, 9)}
+    others = (
+        "Nusra fighters clashed with Hazzm in Miznaz.\n\n"
+        "An activist said the clashes between ISIS and the Levant Front began two nights ago."
+    )
+    dated = {e.actor1: e.event_date for e in news(others, published=date(2015, 8, 11))}
+    assert dated == {"Jabhat al-Nusra": date(2015, 8, 11), "Islamic State": date(2015, 8, 9)}
+
+
 def test_undated_event_takes_publication_day_at_precision_2() -> None:
     e = one("Nusra seized Saraqib.", published=date(2015, 8, 11))
     assert (e.event_date, e.time_precision) == (date(2015, 8, 11), 2)

@@ -858,6 +858,7 @@ def code_events(
         elif any(d.date is None and d.precision == 3 for d in s_dates):
             last_paragraph_background = True
     drafts = _corefer(drafts)
+    _date_told_events(drafts)
     if model is not None:
         drafts = _rerank(drafts, model, text)
     return _atomise(article, drafts, focus)
@@ -904,6 +905,20 @@ def _corefer(drafts: list[_Draft]) -> list[_Draft]:
             target.extra_evidence.append(d.sentence)
         target.background = target.background and d.background
     return kept
+
+
+def _date_told_events(drafts: list[_Draft]) -> None:
+    """A later dated mention of fighting already told ("the clashes between A and B began two
+    nights ago", with no place of its own) dates the earlier undated mentions of the same type
+    and actors, within a week before the day they were given."""
+    for i, d in enumerate(drafts):
+        if not d.own_date or d.own_place or d.day is None or d.background or not _keys(d):
+            continue
+        for e in drafts[:i]:
+            if e.own_date or e.background or e.day is None or e.sub_event_type != d.sub_event_type:
+                continue
+            if _keys(e) == _keys(d) and timedelta(0) < e.day - d.day <= timedelta(days=7):
+                e.day, e.time_precision = d.day, d.time_precision
 
 
 # A paragraph opening that goes on with the story just told keeps its date and background
