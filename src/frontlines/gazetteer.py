@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import gc
 import hashlib
 import io
 import json
@@ -25,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import yaml
 
@@ -171,6 +172,22 @@ def normalise(name: str) -> str:
 
 
 @contextmanager
+def without_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building large acyclic structures.
+
+    Half a million name tuples and lists trigger dozens of full collections that find
+    nothing to free; pausing them takes about a third off building the gazetteer and index.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@contextmanager
 def _transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One transaction whatever the connection's isolation mode; joins the caller's if open.
 
@@ -207,8 +224,9 @@ def load_data(name: str) -> Any:
         raise GazetteerError(str(path), f"cannot read packaged data: {exc}") from exc
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class _Row:
+class _Row(NamedTuple):
+    """One place to insert (a tuple: building 170k frozen dataclasses costs half a second)."""
+
     id: str
     name: str
     latitude: float
@@ -441,7 +459,7 @@ def _write_default_cache(path: Path) -> None:
             out.execute("PRAGMA journal_mode = OFF")
             out.execute("PRAGMA synchronous = OFF")
             ensure_schema(out)
-            with _transaction(out):
+            with _transaction(out), without_gc():
                 _insert(out, _default_rows())
                 out.execute("CREATE TABLE IF NOT EXISTS cache_meta (key TEXT NOT NULL)")
                 out.execute("INSERT INTO cache_meta (key) VALUES (?)", (path.name,))
@@ -524,7 +542,7 @@ def build_default(conn: sqlite3.Connection, *, use_cache: bool = True) -> int:
                 return _copy_default(conn, path)
         except (OSError, sqlite3.OperationalError, sqlite3.DatabaseError):
             pass  # fall back to building in place
-    with _transaction(conn):
+    with _transaction(conn), without_gc():
         return _insert(conn, _default_rows())
 
 
@@ -1000,5 +1018,6 @@ __all__ = [
     "point_in_polygons",
     "stats",
     "strip_feature_words",
+    "without_gc",
     "write_atomically",
 ]
