@@ -340,3 +340,58 @@ def test_a_small_town_abroad_inside_a_longer_name_is_not_placed(world: PlaceReso
     # On its own, with nothing pointing elsewhere, the town stays.
     assert [m.place.country for m in world.find_places("The festival was held in Haan.") if m.place] == ["Germany"]
 
+
+
+def _span(text: str, words: str, label: str) -> tuple[int, int, str]:
+    start = text.index(words)
+    return (start, start + len(words), label)
+
+
+def test_a_named_building_is_placed_in_the_town_the_text_puts_it_in(world: PlaceResolver) -> None:
+    text = "Doctors at the Northgate Memorial Hospital in Liverpool treated the boy."
+    found = world.find_places(text, candidates=[_span(text, "Northgate Memorial Hospital", "PERSON")])
+    [hospital] = [m for m in found if m.text == "Northgate Memorial Hospital"]
+    assert hospital.place is not None and hospital.place.name == "Liverpool" and hospital.geo_precision == 2
+    # With no town beside it, a street goes to the story's town.
+    text = "Police in Leeds closed Quarry Hill Road on Sunday after a crash."
+    [leeds, road] = world.find_places(text)
+    assert road.text == "Quarry Hill Road" and road.place is not None and road.place.name == "Leeds"
+
+
+def test_a_building_keeps_the_town_that_opens_its_name(world: PlaceResolver) -> None:
+    text = "Students at Aleppo University fled the shelling."
+    assert [(m.text, m.place.country_code if m.place else "") for m in world.find_places(text)] == [("Aleppo", "SY")]
+    # A small town's name further in gives way to the whole name.
+    found = [m.text for m in world.find_places("The race at Oulton Park in Cheshire drew crowds.")]
+    assert "Park" not in found and "Oulton Park" in found
+    # A person's name is no building.
+    assert world.find_places("Officials met Karen Hollister on Monday.") == []
+
+
+def test_a_town_ner_calls_a_person_is_kept_with_a_cue(world: PlaceResolver) -> None:
+    text = "In Klamath Falls, Oregon, a brewery heats its tanks."
+    found = world.find_places(text, candidates=[_span(text, "Klamath Falls", "PERSON")])
+    assert [m.text for m in found][:1] == ["Klamath Falls"]
+    text = "Alexandria Police Chief Ann Cole said the road was closed."
+    found = world.find_places(text, candidates=[_span(text, "Alexandria Police", "PERSON")])
+    assert [m.text for m in found] == ["Alexandria"]
+    # Without a cue, the person's name stays a person's.
+    text = "Nelson said the plan would work."
+    assert world.find_places(text, candidates=[_span(text, "Nelson", "PERSON")]) == []
+    text = "Jackson Smith said the plan would work."
+    assert world.find_places(text, candidates=[_span(text, "Jackson Smith", "PERSON")]) == []
+
+
+def test_a_dateline_places_a_small_town(world: PlaceResolver) -> None:
+    found = world.find_places("TORRINGTON — The city council approved the budget.")
+    assert [m.text for m in found] == ["TORRINGTON"]
+    assert places._dateline("in Torrington — the", 3, 13) is False
+
+
+def test_counties_of_great_britain_follow_the_story(world: PlaceResolver) -> None:
+    text = "The British series visits Silverstone, then Kent and Norfolk in England."
+    kent = [m for m in world.find_places(text) if m.text == "Kent"]
+    assert kent and kent[0].place is not None and kent[0].place.country_code == "GB"
+    text = "Kent police said a Seattle man was arrested in Tacoma, Washington."
+    kent = [m for m in world.find_places(text) if m.text == "Kent"]
+    assert kent and kent[0].place is not None and kent[0].place.country_code == "US"

@@ -202,10 +202,56 @@ _JOINER = re.compile(r"[ \t]?[-‐–]?[ \t]?")
 # Words before a span that make it a place even when NER calls it a person: "the town of
 # Umm Housh", "in Miznaz", "the towns of Miznaz and al-Mashtal".
 _PLACE_CUE = re.compile(
-    r"\b(?:in|near|into|outside|towards?|(?:villages?|towns?|cit(?:y|ies)|districts?|provinces?|"
+    r"\b(?:(?i:in|near|into|outside|towards?|from|of|at)|(?:villages?|towns?|cit(?:y|ies)|districts?|provinces?|"
     r"governorates?|countryside|outskirts|suburbs?)(?:\s+of)?)\s+(?:the\s+)?"
     r"(?:(?:al-)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*(?:,\s*|\s+and\s+))*$",
 )
+
+
+# A capitalised name ending in a facility's head word ("Royal Street", "Alder Hey Children's
+# Hospital", "Barclays Center"): a place inside some town even when NER calls it an
+# organisation or a person, for a person's name never ends so. The run starts after a
+# possessive ("Derry's Altnagelvin Hospital") and after sentence-opening function words.
+_FACILITY_HEADS = (
+    r"Street|Avenue|Road|Boulevard|Drive|Lane|Highway|Parade|Square|Plaza|Church|Cathedral|"
+    r"Mosque|Temple|Chapel|Basilica|School|College|University|Academy|Center|Centre|Hospital|"
+    r"Clinic|Hall|Stadium|Arena|Airport|Bridge|Market|Mall|Hotel|Tower|Library|Museum|Station|"
+    r"Prison|Jail|Courthouse|Theatre|Theater|Palace|Racecourse|Gardens|Canal|Plantation|"
+    r"Cemetery|Zoo|Campus|Estate|Cottage|Inn|Park|Court|Base|Castle|Farms?"
+)
+_FACILITY = re.compile(
+    r"(?<![\w'’.-])(?:(?:[A-Z][\w&-]*|[A-Z]\.)(?:['’]s)?[ ](?:(?:of|the|de|des|du|la|for)[ ])?){1,5}"
+    r"(?:" + _FACILITY_HEADS + r")(?![\w'’-])"
+)
+_FACILITY_OPENERS = frozenset(
+    "the a an in at on from to into near of by for and or but this that these those its his her "
+    "their our my with as after before when while during".split()
+)
+_POSSESSIVE = re.compile(r"[A-Z][\w.-]*['’]s[ ]")
+# What joins a facility to the town it is in: "X Hospital in Liverpool", "X Centre, in
+# Goodlands", "X Hotel, Ballyjamesduff", "X Prison (NBP) in Muntinlupa".
+_IN_TOWN_AFTER = re.compile(
+    r"(?:\s*\([^()]{1,12}\))?\s*(?:,\s*)?(?:(?:in|at|near|outside|of)\s+(?:the\s+)?|,\s*)\Z"
+)
+
+
+# Words after a town's name that make the pair an office, not a person: "Athens Parks and
+# Recreation", "Litchfield Fire Chief".
+_OFFICE_AFTER = re.compile(
+    r"[ ](?:Police|Fire|Mayor|City|County|Town|Township|Village|Borough|Board|Council|Parks?|"
+    r"Schools?|Sheriff|Department|Library|Zoo|Hospital|Elementary|High|Middle|Chamber|"
+    r"Commonwealth['’]s|Municipal|Public|Area|Regional|Community)\b"
+)
+# A dateline: a name in capitals opening a line or the text, then a dash ("TORRINGTON —",
+# "CHARLESTON, W.Va. --").
+_DATELINE_AFTER = re.compile(r"(?:,[ ][A-Za-z. ]{2,20})?[ ]?(?:—|–|--?)[ ]")
+_DATELINE_BEFORE = re.compile(r"(?:^|\n|[.!?][ ])[ ]*\Z")
+_STATE_AFTER = re.compile(r",[ ]([A-Z][A-Za-z]*\.?(?:[ ]?[A-Z][a-z]*\.?)?)")
+
+
+def _dateline(text: str, start: int, end: int) -> bool:
+    return (text[start:end].isupper() and _DATELINE_AFTER.match(text, end) is not None
+            and _DATELINE_BEFORE.search(text, max(0, start - 3), start) is not None)
 
 
 def _strip_articles(norm: str) -> str:
@@ -516,6 +562,7 @@ class PlaceResolver:
         hits = self._select(hits, [(s, e) for s, e in exclude], blocked, text)
         hits += self._from_candidates(text, cands, hits, blocked)
         hits += self._counties(text, hits, blocked)
+        hits = self._facilities(text, hits, exclude)
         hits.sort(key=lambda h: h.start)
         hits = self._support_weak(text, hits, candidates, country_hint)
         self._resolve(text, hits, country_hint)
@@ -649,9 +696,19 @@ class PlaceResolver:
     @staticmethod
     def _placed(text: str, start: int, end: int) -> bool:
         """Words around a name that make it a place: "in X", "near X", "X, Texas"."""
-        if _LOCATIVE_BEFORE.search(text, max(0, start - 30), start):
+        if _LOCATIVE_BEFORE.search(text, max(0, start - 30), start) or _dateline(text, start, end):
             return True
         return _QUALIFIED_AFTER.match(text, end) is not None
+
+    def _qualified(self, text: str, end: int) -> bool:
+        """A state or country after a comma: "Klamath Falls, Oregon", "Athens, Ga."."""
+        m = _STATE_AFTER.match(text, end)
+        if m is None:
+            return False
+        key = normalise(m.group(1))
+        if key in self.abbrevs:
+            return True
+        return any(self.entries[i].feature in ("admin1", "country") for i, _ in self.names.get(key, ()))
 
     @staticmethod
     def _looks_like_name(span: str, key: str) -> bool:
@@ -720,10 +777,14 @@ class PlaceResolver:
             if blocked and any(s <= h.start and h.end <= e for s, e in blocked):
                 # Inside or equal to a PERSON span: "George Washington", "Lane"; only a
                 # country, state or capital survives spaCy calling it a person.
-                if any((s, e) != (h.start, h.end) for s, e in blocked if s <= h.start and h.end <= e):
+                # A town opening a span that goes on with an office ("Alexandria Police",
+                # "Avondale Mayor") is no part of a person's name.
+                if any((s, e) != (h.start, h.end) and not (s == h.start and _OFFICE_AFTER.match(text, h.end))
+                       for s, e in blocked if s <= h.start and h.end <= e):
                     continue
                 if not (self._major(h) or h.key in free_keys or self._town_not_person(h, text, blocked)
-                        or _PLACE_CUE.search(text, max(0, h.start - 80), h.start)):
+                        or _PLACE_CUE.search(text, max(0, h.start - 80), h.start)
+                        or self._qualified(text, h.end) or _dateline(text, h.start, h.end)):
                     continue
             taken[h.start:h.end] = b"\x01" * (h.end - h.start)
             chosen.append(h)
@@ -784,6 +845,38 @@ class PlaceResolver:
             if key in self.county_states and not any(s < te and ts < e for ts, te in taken):
                 out.append(_Hit(start=s, end=e, key=key, choices=[], via="focus", label="county"))
         return out
+
+    def _facilities(self, text: str, hits: list[_Hit], exclude: Sequence[tuple[int, int]]) -> list[_Hit]:
+        """``hits`` and the named streets and buildings no other reading took, for the focus
+        fallback. A PERSON span does not block them ("Meydan Racecourse"); a town's name
+        opening one ("Aleppo University") keeps the town's reading, and so does a country,
+        state or big city further in ("Northern Illinois University"); a small town's name
+        further in ("Oulton Park" read as "Park") gives way."""
+        out: list[_Hit] = []
+        inner: set[tuple[int, int]] = set()
+        for m in _FACILITY.finditer(text):
+            s, e = m.start(), m.end()
+            # Sentence-opening words and a possessive town are not part of the name.
+            while True:
+                word = re.match(r"[^ ]+ ", text[s:e])
+                if word is None:
+                    break
+                if word.group().strip().lower() in _FACILITY_OPENERS:
+                    s += word.end()
+                elif _POSSESSIVE.match(text, s, e):
+                    s += _POSSESSIVE.match(text, s, e).end() - s  # type: ignore[union-attr]
+                else:
+                    break
+            if " " not in text[s:e] or any(s < te and ts < e for ts, te in exclude):
+                continue
+            overlap = [h for h in hits if s < h.end and h.start < e]
+            if any(not (s < h.start and h.end <= e and h.via != "demonym" and not self._major(h))
+                   for h in overlap):
+                continue
+            inner.update((h.start, h.end) for h in overlap)
+            out.append(_Hit(start=s, end=e, key=normalise(text[s:e]), choices=[], via="focus",
+                            label="facility"))
+        return ([h for h in hits if (h.start, h.end) not in inner] if inner else hits) + out
 
     def _fuzzy(self, key: str) -> list[tuple[int, str]]:
         """Bounded fuzzy lookup: names with the same initial and a similar length, scored by
@@ -1186,16 +1279,36 @@ class PlaceResolver:
             default = max(common, key=lambda c: (c[1], self.entries[c[0]].population))[0]
         else:
             default = Counter(h.chosen for h in resolved).most_common(1)[0][0]
-        for h in hits:
+        for i, h in enumerate(hits):
             if h.via != "focus" or h.chosen >= 0:
                 continue
             h.chosen = default
-            if h.label == "county":
+            town = self._town_of(text, hits, i)
+            if town >= 0:
+                h.chosen = town
+            elif h.label == "county":
                 states = self.county_states.get(h.key, set())
                 local = Counter(t.chosen for t in towns if self.entries[t.chosen].admin1 in states)
                 if local:
                     h.chosen = local.most_common(1)[0][0]
             h.precision = 2 if self.entries[h.chosen].feature not in AREA_FEATURES else 3
+
+    def _town_of(self, text: str, hits: list[_Hit], i: int) -> int:
+        """The town a street or building is said to be in: "X Hospital in Liverpool",
+        "X Hotel, Ballyjamesduff", "Derry's X Hospital"; -1 when the text does not say."""
+        h = hits[i]
+        for j in (i + 1, i + 2):
+            if j < len(hits) and hits[j].chosen >= 0 and hits[j].via != "demonym":
+                if _IN_TOWN_AFTER.match(text[h.end:hits[j].start]):
+                    idx = hits[j].chosen
+                    return idx if self.entries[idx].feature not in AREA_FEATURES else -1
+                break
+        if i > 0:
+            prev = hits[i - 1]
+            if prev.chosen >= 0 and prev.via != "demonym" and re.fullmatch(r"['’]s ", text[prev.end:h.start]):
+                idx = prev.chosen
+                return idx if self.entries[idx].feature not in AREA_FEATURES else -1
+        return -1
 
     def _country_code(self, hint: str) -> str:
         if len(hint) == 2 and hint.upper() in self.country_by_code:
