@@ -98,6 +98,7 @@ class _Patterns:
     dmy: re.Pattern[str]
     mdy: re.Pattern[str]
     iso: re.Pattern[str]
+    numeric: re.Pattern[str]
     range_dm: re.Pattern[str]
     range_md: re.Pattern[str]
     month_part: re.Pattern[str]
@@ -136,6 +137,8 @@ def _patterns(ignore_case: bool = False) -> _Patterns:
     dmy = rf"{wd_prefix}(?:(?i:the)\s+)?{day}\s+(?:of\s+)?{month_any}(?:,?\s+{year})?"
     mdy = rf"{wd_prefix}{month_any}\s+{day}(?:,?\s+{year})?"
     iso = rf"(?<![\d-]){year}-(?P<mo>[01]\d)-(?P<day>[0-3]\d)(?![\d])"
+    # 27/02/2015, 27.02.2015, 2/27/2015: day or month first, told apart below.
+    numeric = rf"(?<![\d/.])(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[0-3]?\d)(?P=sep){year}"
     d1 = r"(?<![\d,.])(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?"
     d2 = r"(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)"
     range_dm = rf"(?:(?i:between)\s+)?{d1}{dash}{d2}\s+(?:of\s+)?{month_any}(?:,?\s+{year})?"
@@ -177,6 +180,7 @@ def _patterns(ignore_case: bool = False) -> _Patterns:
         dmy=c(dmy),
         mdy=c(mdy),
         iso=c(iso),
+        numeric=c(numeric),
         range_dm=c(range_dm),
         range_md=c(range_md),
         month_part=c(month_part),
@@ -264,6 +268,21 @@ def _iso(m: re.Match[str], pub: date | None) -> _Candidate | None:
     d = _safe_date(int(m["year"]), int(m["mo"]), int(m["day"]))
     if d is None:
         return None
+    return m.start(), m.end(), (d if pub is None or d <= pub else None), 1, False
+
+
+def _numeric(m: re.Match[str], pub: date | None) -> _Candidate | None:
+    """Day and month in figures: the order is certain when one of them exceeds 12; else the
+    reading on or nearest before the publication day (day first without one, as most of the
+    world writes it)."""
+    a, b, y = int(m["a"]), int(m["b"]), int(m["year"])
+    readings = [d for d in (_safe_date(y, b, a), _safe_date(y, a, b)) if d is not None]
+    if not readings:
+        return None
+    d = readings[0]
+    if pub is not None and len(readings) == 2 and readings[0] != readings[1]:
+        before = [r for r in readings if r <= pub]
+        d = max(before) if before else min(readings)
     return m.start(), m.end(), (d if pub is None or d <= pub else None), 1, False
 
 
@@ -449,7 +468,7 @@ def _families() -> dict[str, _Family]:
             (p.month_only, _month_only(p)),
             (p.month_mod, _month_only(p)),
         ),
-        "year": ((p.iso, _iso), (p.year_only, _year_only)),
+        "year": ((p.iso, _iso), (p.numeric, _numeric), (p.year_only, _year_only)),
         "weekday": ((p.weekday, _weekday(p)),),
         "keyword": ((p.relative, _relative), (p.period, _period), (p.ago, _ago)),
     }
