@@ -1,6 +1,6 @@
 """Toponym resolution from raw text on GeoWebNews (GWN) and LGL.
 
-For each article: spaCy GPE/LOC/FAC spans become candidates (PERSON spans block), then
+For each article: spaCy GPE/LOC/FAC/ORG spans become candidates (PERSON spans block), then
 ``PlaceResolver.find_places``. A gold toponym with coordinates is correct when a place
 mention overlapping it resolves within 161 km (100 miles, the usual geoparsing threshold).
 
@@ -93,7 +93,7 @@ def evaluate(docs: list[Doc], resolver, nlp, *, demonyms: bool, errors: list[str
     seconds = 0.0
     for doc, sp in zip(docs, nlp.pipe([d.text for d in docs], batch_size=16), strict=True):
         cands = [(e.start_char, e.end_char, e.label_) for e in sp.ents
-                 if e.label_ in ("GPE", "LOC", "FAC", "PERSON")]
+                 if e.label_ in ("GPE", "LOC", "FAC", "ORG", "PERSON")]
         t0 = time.perf_counter()
         found = resolver.find_places(doc.text, candidates=cands, demonyms=True)
         seconds += time.perf_counter() - t0

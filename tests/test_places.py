@@ -395,3 +395,37 @@ def test_counties_of_great_britain_follow_the_story(world: PlaceResolver) -> Non
     text = "Kent police said a Seattle man was arrested in Tacoma, Washington."
     kent = [m for m in world.find_places(text) if m.text == "Kent"]
     assert kent and kent[0].place is not None and kent[0].place.country_code == "US"
+
+
+def test_an_organisation_after_a_locative_preposition_is_placed_in_the_town(world: PlaceResolver) -> None:
+    text = "Chefs gave a class at Brightwater Provisions in Fresno on Friday."
+    found = world.find_places(text, candidates=[_span(text, "Brightwater Provisions", "ORG")])
+    [shop] = [m for m in found if m.text == "Brightwater Provisions"]
+    assert shop.place is not None and shop.place.name == "Fresno" and shop.geo_precision == 2
+    # A small town's name inside the organisation's is part of it, not the town.
+    text = "Mara studies at the Guildhall Conservatoire of Song in London."
+    found = world.find_places(text, candidates=[_span(text, "the Guildhall Conservatoire of Song", "ORG")])
+    assert [(m.text, m.place.name if m.place else "") for m in found] == [
+        ("the Guildhall Conservatoire of Song", "London"), ("London", "London")]
+
+
+def test_an_organisation_as_actor_or_subject_is_no_place(world: PlaceResolver) -> None:
+    text = "Brightwater Provisions said sales rose in Fresno."
+    found = world.find_places(text, candidates=[_span(text, "Brightwater Provisions", "ORG")])
+    assert [m.text for m in found] == ["Fresno"]
+    # After a preposition but the subject of a verb, or an actor the caller excludes.
+    text = "Fighting in Fresno, at Brightwater Provisions said, stopped."
+    found = world.find_places(text, candidates=[_span(text, "Brightwater Provisions", "ORG")])
+    assert [m.text for m in found] == ["Fresno"]
+    text = "Talks in Fresno at the Valley Growers Union ended."
+    span = _span(text, "the Valley Growers Union", "ORG")
+    assert [m.text for m in world.find_places(text, candidates=[span])] == ["Fresno", "the Valley Growers Union"]
+    assert [m.text for m in world.find_places(text, candidates=[span], exclude=[span[:2]])] == ["Fresno"]
+
+
+def test_a_peoples_name_is_not_a_small_town(world: PlaceResolver) -> None:
+    found = world.find_places("Police in the English city of Salisbury sealed a park.", demonyms=True)
+    assert [(m.text, m.place.name if m.place else "") for m in found] == [
+        ("English", "England"), ("Salisbury", "Salisbury")]
+    # Without demonyms on request the word is no place at all.
+    assert [m.text for m in world.find_places("The English teacher moved.")] == []

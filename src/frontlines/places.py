@@ -59,6 +59,19 @@ COUNTY_BACKING = 8.0
 STATE_TOWN_BACKING = 2.0
 CANDIDATE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 BLOCKING_LABELS = frozenset({"PERSON"})
+# An organisation's name is a place only where the text uses it as one: after a locative
+# preposition ("a class at Whole Foods", "teachers filled the state Capitol"), not as the
+# subject or agent of a verb ("Whole Foods said"). Such a span is resolved like a building.
+ORG_LABEL = "ORG"
+_ORG_PLACE_BEFORE = re.compile(
+    r"\b(?:at|in|inside|outside|near|into|to|across|within|around|throughout|opposite|beside|behind)"
+    r"\s+(?:the\s+)?\Z",
+    re.IGNORECASE,
+)
+_ORG_AGENT_AFTER = re.compile(
+    r"\s+(?:said|says|say|announced|announces|reported|reports|told|tells|added|stated|confirmed|"
+    r"denied|claimed|warned|urged|called|has|have|had|is|are|was|were|will|would)\b"
+)
 # Words that may stay lower case inside a multi-word place name.
 PARTICLES = frozenset(
     "of the de la le du des del da di al el as ash ad ar at az an ul en et es ez ed bin ibn "
@@ -556,15 +569,24 @@ class PlaceResolver:
         blocked = [(s, e) for s, e in exclude]
         blocked += [(s, e) for s, e, lab in candidates if lab in BLOCKING_LABELS]
         cands = [(s, e, lab) for s, e, lab in candidates if lab in CANDIDATE_LABELS]
+        orgs = self._org_places(text, candidates, exclude)
+        cands += orgs
         hits = self._scan(text, cands)
         hits += self._translit_scan(text, hits, cands)
         hits += self._abbreviations(text)
         hits = self._select(hits, [(s, e) for s, e in exclude], blocked, text)
+        if orgs:
+            self._inside_orgs(text, hits, orgs)
         hits += self._from_candidates(text, cands, hits, blocked)
         hits += self._counties(text, hits, blocked)
         hits = self._facilities(text, hits, exclude)
         hits.sort(key=lambda h: h.start)
         hits = self._support_weak(text, hits, candidates, country_hint)
+        if orgs:
+            # The organisation stands for a place only where no supported name inside it does.
+            named = [(h.start, h.end) for h in hits if h.via != "focus"]
+            hits = [h for h in hits if not (h.label == ORG_LABEL and h.via == "focus" and any(
+                h.start < e and s < h.end for s, e in named))]
         self._resolve(text, hits, country_hint)
         self._drop_name_parts(text, hits)
         if focus_fallback:
@@ -577,6 +599,41 @@ class PlaceResolver:
         return out
 
     # ------------------------------------------------------------------ recognition
+
+    @staticmethod
+    def _org_places(text: str, candidates: Sequence[tuple[int, int, str]],
+                    exclude: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+        """ORG spans the text uses as a location: after a locative preposition, not followed
+        by a verb it is the subject of, and no part of an actor (``exclude``)."""
+        out = []
+        for s, e, lab in candidates:
+            if lab != ORG_LABEL or not text[s:e][:1].isalpha():
+                continue
+            if not _ORG_PLACE_BEFORE.search(text, max(0, s - 16), s):
+                continue
+            # "Meigs County Court": the county says where it is.
+            if _ORG_AGENT_AFTER.match(text, e) or any(s < xe and xs < e for xs, xe in exclude) or (
+                    _COUNTY.search(text, s, e)):
+                continue
+            out.append((s, e, lab))
+        return out
+
+    def _inside_orgs(self, text: str, hits: list[_Hit], orgs: list[tuple[int, int, str]]) -> None:
+        """Small towns named inside an organisation used as a place become weak: the town
+        may be part of its name ("at the Guildhall School of Music", Guildhall, Vermont, in
+        a story about London), unless place names make up the whole span ("in Fargo-Moorhead")."""
+        for s, e, _ in orgs:
+            inner = [h for h in hits if s <= h.start and h.end <= e and (h.start, h.end) != (s, e)]
+            if not inner or all(self._strong(h.key, h.choices) for h in inner):
+                continue
+            rest = text[s:e]
+            for h in sorted(inner, key=lambda h: -h.start):
+                rest = rest[:h.start - s] + rest[h.end - s:]
+            if not any(w[:1].isupper() for w in rest.split()):
+                continue
+            for h in inner:
+                if not self._strong(h.key, h.choices):
+                    h.weak = True
 
     def _scan(self, text: str, cands: Sequence[tuple[int, int, str]]) -> list[_Hit]:
         # Lower-case words other than name particles can start or end no name, so they are
@@ -615,7 +672,8 @@ class PlaceResolver:
             is_cand = (o_start, o_end) in cand_spans
             if key in self.stopwords and not is_cand:
                 continue
-            if key in self.names:
+            if key in self.names and not (key in self.demonyms and not self._strong(key, self.names[key])):
+                # A people's name ("English", "Canadian") means them, not a small town so named.
                 choices = self.names[key]
                 weak = not (is_cand or self._strong(key, choices) or self._placed(text, o_start, o_end))
                 hits.append(_Hit(start=o_start, end=o_end, key=key, choices=choices, weak=weak))
@@ -797,9 +855,12 @@ class PlaceResolver:
         taken = [(h.start, h.end) for h in hits] + [
             (s, e) for s, e in blocked if (s, e) not in {(c[0], c[1]) for c in cands}
         ]
+        # An organisation's span competes only with firm names: a small town inside it
+        # ("the Guildhall School") is weighed against it once the document's support is known.
+        weak_spans = {(h.start, h.end) for h in hits if h.weak}
         out: list[_Hit] = []
         for s, e, label in cands:
-            if any(s < te and ts < e for ts, te in taken):
+            if any(s < te and ts < e and not (label == ORG_LABEL and (ts, te) in weak_spans) for ts, te in taken):
                 continue
             span = text[s:e]
             key = normalise(span)
@@ -815,7 +876,7 @@ class PlaceResolver:
                     r"countryside|camp)$", "", key)
                 choices = self.names.get(trimmed) if trimmed != key else None
             weak = False
-            if not choices and label != "FAC" and not _FACILITY_END.search(span):
+            if not choices and label not in ("FAC", ORG_LABEL) and not _FACILITY_END.search(span):
                 choices = self._fuzzy(key)
                 via = "fuzzy"
                 # A one-word fuzzy match ("Pawlenty" ~ "Plenty") needs the document's support;
@@ -825,7 +886,8 @@ class PlaceResolver:
                 choices = [(self.demonyms[key], "demonym")]
                 via = "demonym"
             if not choices:
-                if label in CANDIDATE_LABELS and span[:1].isupper():
+                if label in CANDIDATE_LABELS and span[:1].isupper() or (
+                        label == ORG_LABEL and (span[4:] if span[:4].lower() == "the " else span)[:1].isupper()):
                     out.append(_Hit(start=s, end=e, key=key, choices=[], via="focus", label=label))
                 continue
             out.append(_Hit(start=s, end=e, key=key, choices=choices, via=via, label=label, weak=weak))
