@@ -429,3 +429,23 @@ def test_a_peoples_name_is_not_a_small_town(world: PlaceResolver) -> None:
         ("English", "England"), ("Salisbury", "Salisbury")]
     # Without demonyms on request the word is no place at all.
     assert [m.text for m in world.find_places("The English teacher moved.")] == []
+
+
+@pytest.mark.parametrize(("town", "expected"), [("Dunharrow", "h1"), ("Snowbourn", "h2")])
+def test_two_hamlets_of_one_name_in_one_cell_the_one_nearer_the_text_wins(
+    tmp_path: Path, town: str, expected: str
+) -> None:
+    rows = [
+        ("h1", "Bashkoy", "36.33", "37.12", "P", "PPL", "SY", "0", ""),
+        ("h2", "Bashkoy", "36.04", "37.31", "P", "PPL", "SY", "0", ""),
+        ("t1", "Dunharrow", "36.30", "37.10", "P", "PPL", "SY", "20000", ""),
+        ("t2", "Snowbourn", "36.06", "37.33", "P", "PPL", "SY", "20000", ""),
+    ]
+    path = tmp_path / "hamlets.txt"
+    path.write_text(_tsv(rows), encoding="utf-8")
+    conn = sqlite3.connect(":memory:")
+    ensure_schema(conn)
+    import_file(conn, path, fmt="geonames")
+    found = PlaceResolver(conn).find_places(f"Fighting near {town} spread to the village of Bashkoy.")
+    [hamlet] = [m for m in found if m.text == "Bashkoy"]
+    assert hamlet.resolved_id == f"gn:{expected}"

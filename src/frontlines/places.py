@@ -196,11 +196,22 @@ def _lower_word(token: str) -> bool:
     return "a" <= token[0] <= "z" and token not in PARTICLES
 
 
+_AP = "'’‘`´ʿʾʼʻ"
+# The tokens ``_lower_word`` keeps, found by the regex engine alone: a token (a run of letters
+# and digits, apostrophes inside it) that starts with no ASCII lower-case letter, or is a
+# name particle on its own. Two to three times faster than testing every token.
+_KEPT_TOKEN = re.compile(
+    rf"(?<![^\W_])(?<![^\W_][{_AP}])"
+    rf"(?:(?=[^\W_a-z])|(?=(?:{'|'.join(sorted(PARTICLES, key=len, reverse=True))})(?![^\W_]|[{_AP}]+[^\W_])))"
+    rf"[^\W_]+(?:[{_AP}]+[^\W_]+)*"
+)
+
+
 def _masked_norm(text: str) -> tuple[str, list[int]]:
     """``normalise_with_offsets`` of ``text`` with its lower-case words (other than name
     particles) left out: lower-case words start and end no name, so the automaton then
     reports far fewer useless matches."""
-    return normalise_with_offsets(text, skip=_lower_word)
+    return normalise_with_offsets(text, tokens=_KEPT_TOKEN)
 
 
 # A full stop after a word (not an abbreviation such as "St." or "Ft."), or other sentence
@@ -1272,9 +1283,25 @@ class PlaceResolver:
                         # with a reading in or beside this candidate's cell.
                         n_keys = sum(1 for k, chosen in near.items() if k != h.key and chosen != {idx})
                         score += 3.0 * min(n_keys, 3)
-            if score > best_score:
+            if score > best_score or (score == best_score and round_ > 0
+                                      and self._nearer(idx, best, hits, i)):
                 best, best_score = idx, score
         h.chosen, h.score = best, best_score
+
+    def _nearer(self, idx: int, other: int, hits: list[_Hit], i: int) -> bool:
+        """Tie between two readings that score the same (two hamlets of one name in one
+        province): the one nearer the other places the text names."""
+        entries = self.entries
+        placed = [entries[g.chosen] for j, g in enumerate(hits)
+                  if j != i and g.chosen >= 0 and entries[g.chosen].feature not in AREA_FEATURES]
+        if not placed:
+            return False
+
+        def nearest(k: int) -> float:
+            e = entries[k]
+            return min(haversine_km(e.lat, e.lon, p.lat, p.lon) for p in placed)
+
+        return nearest(idx) < nearest(other)
 
     def _qualifier(self, text: str, hits: list[_Hit], i: int) -> int:
         """The state or country qualifying a town in "Paris, Texas" / "Athens, Ga." / "Homs,
