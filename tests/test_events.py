@@ -310,6 +310,14 @@ def test_the_same_capture_placed_only_in_its_province_is_one_event() -> None:
     assert len(events[0].evidence) == 2
 
 
+def test_a_town_in_a_province_named_like_its_capital_is_one_event() -> None:
+    # "Idlib" after "<town>, ... in" is the province of the town, not a second place.
+    town_in = PLACES["Saraqib"]
+    assert {e.location for e in news("Nusra stormed Saraqib, a rebel stronghold in Idlib, on Sunday.")} == {town_in.name}
+    both = {e.location for e in news("Nusra stormed Saraqib and Idlib on Sunday.")}
+    assert both == {"Saraqib", "Idlib"}
+
+
 def test_a_capture_in_another_province_stays_its_own_event() -> None:
     text = (
         "On Sunday ISIS seized Umm Housh from the Levant Front. "

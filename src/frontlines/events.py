@@ -52,8 +52,10 @@ from typing import Any
 import yaml
 
 from frontlines.dates import DateMention
+from frontlines.gazetteer import normalise
 from frontlines.nlp import Sentence
 from frontlines.numbers import FatalityClaim, find_fatalities
+from frontlines.places import translit_key
 from frontlines.records import SUB_EVENT_TYPES, Article, Event, Evidence, Mention, Place, stable_id
 
 # ACLED's generic actors, by country; their inter codes.
@@ -735,8 +737,14 @@ def _sentence_fatalities(text: str) -> tuple[int, bool]:
     return total, vague
 
 
-def _drop_containers(places: list[Mention]) -> list[Mention]:
-    """Named towns over the regions that contain them ("the Idlib town of Maarat al-Numan")."""
+# Between a town and a place named after the town's province: "Al-Dana, an ISIS stronghold in
+# Idlib", "Saraqib in Idlib" (not "Saraqib and Idlib": two places).
+_IN_CONTAINER = re.compile(r"(?:(?!\b(?:and|or|as well as)\b)[^.;:!?]){0,60}\bin\s+(?:the\s+)?$", re.I)
+
+
+def _drop_containers(places: list[Mention], text: str = "") -> list[Mention]:
+    """Named towns over the regions that contain them ("the Idlib town of Maarat al-Numan",
+    "Al-Dana, an ISIS stronghold in Idlib": the province, not Idlib city)."""
     if len(places) < 2:
         return places
     names = {(m.place.name if m.place else m.name).casefold() for m in places}
@@ -746,6 +754,10 @@ def _drop_containers(places: list[Mention]) -> list[Mention]:
         low = re.sub(r"\b(governorate|province|muhafazat|district)\b", "", name.casefold())
         return re.sub(r"[^a-z]", "", low)[:5]
 
+    def same_area(name: str, area: str) -> bool:
+        # Spellings of one province differ in their vowels: Idlib / Idleb.
+        return bool(area) and (key(name) == key(area) or translit_key(normalise(name)) == translit_key(normalise(area)))
+
     out = []
     for m in places:
         p = m.place
@@ -753,6 +765,12 @@ def _drop_containers(places: list[Mention]) -> list[Mention]:
             o is not m and o.place is not None and p is not None and p.name and key(p.name)
             and key(p.name) in {key(o.place.admin1), key(o.place.admin2), key(o.place.country)}
             and (o.geo_precision or 1) < (m.geo_precision or 1) + (1 if p.feature in ("admin1", "admin2", "country", "region") else 0)
+            for o in places
+        )
+        contained = contained or bool(text) and any(
+            o.start < m.start and o.place is not None and p is not None and key(p.name)
+            and (same_area(p.name, o.place.admin1) or same_area(p.name, o.place.admin2))
+            and _IN_CONTAINER.fullmatch(text, o.end, m.start) is not None
             for o in places
         )
         if contained:
@@ -1132,7 +1150,7 @@ def _sentence_drafts(
         # Places: those in the trigger's clause, one event each; else the sentence's; else context.
         adjunct = tok is not None and is_adjunct(tok)
         pool = clause_places if (clause_places or adjunct) else [m for m in s_places if _is_location(doc, tok, m, off)]
-        chosen: list[Mention | None] = list(_drop_containers(_dedupe_places(pool)))
+        chosen: list[Mention | None] = list(_drop_containers(_dedupe_places(pool), article.text))
         # A region or country is not enough to tell two mentions of one event apart.
         own_place = any(m is not None and (m.geo_precision or 1) < 3 for m in chosen)
         precision_default = 1
