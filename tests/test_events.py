@@ -494,3 +494,13 @@ def test_event_records_are_valid() -> None:
     for e in news("On Sunday ISIS seized Umm Housh and warplanes struck Palmyra, killing 9 civilians."):
         assert SUB_EVENT_TYPES[e.sub_event_type] == e.event_type
         assert e.evidence and e.source_docs == ("t",)
+
+
+def test_clause_ends_are_those_of_the_subtree() -> None:
+    from frontlines.events import _subtree_ends
+    from frontlines.nlp import parse
+
+    doc = parse(["The rebels, who had retreated on Monday, said that the army shelled the town and its market."])[0]
+    for tok in doc:
+        whole = list(tok.subtree)
+        assert _subtree_ends(tok) == (whole[0], whole[-1])

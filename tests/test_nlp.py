@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import spacy
 
-from frontlines.nlp import MODEL_NAMES, load_model, parse, split_sentences
+from frontlines.nlp import DOC_TEXT, MODEL_NAMES, load_model, parse, split_sentences
 
 SENTENCES = [
     "The rebels were not able to hold the town that the militants had seized.",
@@ -54,3 +54,16 @@ def test_sentences_split_on_end_punctuation_not_abbreviations() -> None:
     text = "Gen. Smith said the U.S. would help. Fighting went on.\nA new paragraph."
     parts = [text[s.start : s.end] for s in split_sentences(text)]
     assert parts == ["Gen. Smith said the U.S. would help.", "Fighting went on.", "A new paragraph."]
+
+
+def test_parses_through_numpy_blas_match_the_default_model() -> None:
+    # Matrix products go through numpy's BLAS instead of thinc's BLIS: same tags and trees.
+    ours = parse(SENTENCES)
+    theirs = list(_reference().pipe(SENTENCES))
+    for a, b in zip(ours, theirs, strict=True):
+        assert [(t.tag_, t.dep_, t.head.i) for t in a] == [(t.tag_, t.dep_, t.head.i) for t in b]
+
+
+def test_a_parse_keeps_its_text() -> None:
+    docs = parse(SENTENCES[:2])
+    assert [d.user_data[DOC_TEXT] for d in docs] == [d.text for d in docs] == SENTENCES[:2]

@@ -53,7 +53,7 @@ import yaml
 
 from frontlines.dates import DateMention
 from frontlines.gazetteer import normalise
-from frontlines.nlp import Sentence
+from frontlines.nlp import DOC_TEXT, Sentence
 from frontlines.numbers import FatalityClaim, find_fatalities
 from frontlines.places import translit_key
 from frontlines.records import SUB_EVENT_TYPES, Article, Event, Evidence, Mention, Place, stable_id
@@ -287,9 +287,9 @@ def _starts(word: str, stems: tuple[str, ...]) -> bool:
 
 def _doc_text(doc: Any) -> str:
     """``doc.text``, which spaCy re-joins from the tokens on every access, kept once."""
-    text = doc.user_data.get("frontlines_text")
+    text = doc.user_data.get(DOC_TEXT)
     if text is None:
-        text = doc.user_data["frontlines_text"] = doc.text
+        text = doc.user_data[DOC_TEXT] = doc.text
     return text
 
 
@@ -389,14 +389,25 @@ def _frame(doc: Any, trig: Any) -> _Frame:
             if not _starts(head, lex.realis_xcomp) and not (i + 1 < len(chain) and chain[i + 1].lower_ in ("order",)):
                 return _Frame(event=False, reason=f"purpose/intent ({head} to {c.lower_})")
     # Background: habitual or old ("had previously clashed", "have clashed throughout").
-    span_toks = list((trig if is_adjunct(trig) else verb).subtree)
-    clause = (span_toks[0].idx, span_toks[-1].idx + len(span_toks[-1]))
+    first, last = _subtree_ends(trig if is_adjunct(trig) else verb)
+    clause = (first.idx, last.idx + len(last))
     background = bool(lex.background_words.search(_doc_text(doc)[clause[0] : clause[1]]))
     for c in chain[1:]:
         for child in c.children:
             if child.dep_ in ("advmod", "npadvmod") and lex.background_words.fullmatch(child.lower_):
                 background = True
     return _Frame(event=True, background=background, clause=clause)
+
+
+def _subtree_ends(tok: Any) -> tuple[Any, Any]:
+    """The first and last tokens of ``tok.subtree`` in its order, without making the rest."""
+    first = last = tok
+    while first.n_lefts:
+        first = next(first.lefts)
+    while last.n_rights:
+        for last in last.rights:  # noqa: B007 - the last right child
+            pass
+    return first, last
 
 
 def _regex_frame(text: str, trig: Trigger) -> _Frame:

