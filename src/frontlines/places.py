@@ -510,7 +510,7 @@ class PlaceResolver:
         # faster than pickle; only the automaton needs pickle. Both are read back only from
         # files this code wrote (the key names the Python and marshal versions).
         state: dict[str, object] = {name: getattr(self, name) for name in _INDEX_FIELDS}
-        state["entries"] = [tuple(e) for e in self.entries]
+        state["entries"] = list(map(tuple, self.entries))
         state["automaton"] = pickle.dumps(self.automaton, protocol=pickle.HIGHEST_PROTOCOL)
         payload = {"key": path.name, "state": state}
 
