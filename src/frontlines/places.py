@@ -1078,9 +1078,17 @@ class PlaceResolver:
         for round_ in range(3):
             if round_ == 1:
                 by_cell = self._cell_index(hits, cells)
+            # A name repeated with the same readings, qualifier and last choice scores the
+            # same: choose once per round (FA-KES names "Aleppo" a dozen times an article).
+            done: dict[tuple[object, ...], tuple[int, float]] = {}
             for i, h in enumerate(hits):
+                same = (h.key, qualifiers[i], h.chosen, tuple(h.choices))
+                if same in done:
+                    h.chosen, h.score = done[same]
+                    continue
                 self._choose(h, i, hits, by_cell, share, states, hint_cc, qualifiers[i], round_,
                              county_back, state_keys, own_states.get(h.key), own_countries.get(h.key))
+                done[same] = (h.chosen, h.score)
             if round_ == 2:
                 break
             share, states = self._focus(hits, counties, len(county_keys))
@@ -1292,8 +1300,9 @@ class PlaceResolver:
         """Tie between two readings that score the same (two hamlets of one name in one
         province): the one nearer the other places the text names."""
         entries = self.entries
-        placed = [entries[g.chosen] for j, g in enumerate(hits)
-                  if j != i and g.chosen >= 0 and entries[g.chosen].feature not in AREA_FEATURES]
+        key = hits[i].key  # repeats of this name do not vote for their own reading
+        placed = [entries[g.chosen] for g in hits
+                  if g.key != key and g.chosen >= 0 and entries[g.chosen].feature not in AREA_FEATURES]
         if not placed:
             return False
 
