@@ -279,6 +279,23 @@ def test_place_cue_overrides_a_person_label(conflict: PlaceResolver) -> None:
     assert conflict.find_places(text, candidates=[(0, 7, "PERSON")]) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["The family moved to Bashkuy in May.", "Fighters headed back to Bashkuy at night."],
+)
+def test_moving_to_a_place_overrides_a_person_label(conflict: PlaceResolver, text: str) -> None:
+    start = text.index("Bashkuy")
+    found = conflict.find_places(text, candidates=[(start, start + 7, "PERSON")])
+    assert "gn:13" in {m.resolved_id for m in found}
+
+
+@pytest.mark.parametrize("text", ["She spoke to Bashkuy in May.", "Talks on Bashkuy's plan went on."])
+def test_other_words_before_a_person_label_do_not(conflict: PlaceResolver, text: str) -> None:
+    start = text.index("Bashkuy")
+    found = conflict.find_places(text, candidates=[(start, start + 7, "PERSON")])
+    assert "gn:13" not in {m.resolved_id for m in found}
+
+
 def test_initials_in_capitals_are_not_a_town(conflict: PlaceResolver) -> None:
     assert conflict.find_places("According to ARA News, the road was closed near Halab.")[0].text == "Halab"
     assert [m.text for m in conflict.find_places("According to ARA News, the road was closed.")] == []

@@ -14,9 +14,9 @@ import hashlib
 import marshal
 import math
 import pickle
-import sys
 import re
 import sqlite3
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -224,9 +224,13 @@ _STATE_CODE_AFTER = re.compile(r"\s*,\s*([A-Z]{2})\b(?![.\w])")
 # What may separate the words of one name: a space or a hyphen.
 _JOINER = re.compile(r"[ \t]?[-‐–]?[ \t]?")
 # Words before a span that make it a place even when NER calls it a person: "the town of
-# Umm Housh", "in Miznaz", "the towns of Miznaz and al-Mashtal".
+# Umm Housh", "in Miznaz", "the towns of Miznaz and al-Mashtal", "between Coggeshall and
+# Marks Tey", "On Oahu", "they moved to Thornhill".
 _PLACE_CUE = re.compile(
-    r"\b(?:(?i:in|near|into|outside|towards?|from|of|at)|(?:villages?|towns?|cit(?:y|ies)|districts?|provinces?|"
+    r"\b(?:(?i:in|near|into|outside|towards?|from|of|at|between)|On"
+    r"|(?i:mov(?:ed|ing)|driv(?:e|es|ing)|drove|travell?(?:ed|ing)|fl(?:ew|ying)|head(?:ed|ing)|"
+    r"return(?:ed|ing)|went|relocat(?:ed|ing))(?:\s+back)?\s+to"
+    r"|(?:villages?|towns?|cit(?:y|ies)|districts?|provinces?|"
     r"governorates?|countryside|outskirts|suburbs?)(?:\s+of)?)\s+(?:the\s+)?"
     r"(?:(?:al-)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*(?:,\s*|\s+and\s+))*$",
 )
