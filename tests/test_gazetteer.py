@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from frontlines.errors import GazetteerError
 from frontlines.gazetteer import (
     SCHEMA,
+    _prune_default_caches,
     _valid_cache,
     admin_for_point,
     build_default,
@@ -243,6 +244,26 @@ def test_default_build_is_copied_from_the_cache(default_conn: sqlite3.Connection
     assert build_default(inside) == expected[0]
     inside.execute("COMMIT")
     assert (_count(inside), _count(inside, "place_names")) == expected
+
+
+def test_old_cache_files_are_pruned(tmp_path: Path) -> None:
+    import os
+
+    from frontlines.places import _prune_index_cache
+
+    def make(name: str, age: int) -> Path:
+        path = tmp_path / name
+        path.write_bytes(b"x")
+        os.utime(path, (1_000_000 - age, 1_000_000 - age))
+        return path
+
+    gazetteers = [make(f"default-gazetteer-v{i}.sqlite", i) for i in range(4)]
+    _prune_default_caches(gazetteers[0])
+    assert [p.exists() for p in gazetteers] == [True, True, False, False]
+    indexes = [make(f"resolver-{i}.marshal", i) for i in range(6)]
+    legacy = make("resolver-old.pickle", 9)
+    _prune_index_cache(indexes[0])
+    assert [p.exists() for p in indexes] == [True] * 4 + [False] * 2 and not legacy.exists()
 
 
 def test_a_corrupt_or_foreign_cache_file_is_not_valid(tmp_path: Path) -> None:

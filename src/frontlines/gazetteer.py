@@ -540,6 +540,18 @@ def _copy_default(conn: sqlite3.Connection, path: Path) -> int:
     return int(conn.execute("SELECT COUNT(*) FROM places").fetchone()[0]) - int(before)
 
 
+# Default gazetteers of other versions kept beside the current one (each is some 40 MB):
+# enough for two installed versions taking turns.
+DEFAULT_CACHE_KEEP = 2
+
+
+def _prune_default_caches(keep: Path) -> None:
+    files = sorted(keep.parent.glob("default-gazetteer-*.sqlite"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[DEFAULT_CACHE_KEEP:]:
+        if old != keep:
+            old.unlink(missing_ok=True)
+
+
 def default_cache_path() -> Path:
     return cache_dir() / f"default-gazetteer-{_default_cache_key()}.sqlite"
 
@@ -560,6 +572,7 @@ def build_default(conn: sqlite3.Connection, *, use_cache: bool = True) -> int:
         try:
             if not _valid_cache(path):
                 _write_default_cache(path)
+                _prune_default_caches(path)
             if _valid_cache(path):
                 return _copy_default(conn, path)
         except (OSError, sqlite3.OperationalError, sqlite3.DatabaseError):

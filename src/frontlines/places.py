@@ -366,9 +366,10 @@ def index_cache_path(conn: sqlite3.Connection) -> Path | None:
 
 
 def _prune_index_cache(keep: Path) -> None:
-    """Leave the newest INDEX_CACHE_KEEP index files (each is some 100 MB)."""
+    """Leave the newest INDEX_CACHE_KEEP index files (each is some 100 MB); the pickled
+    indexes of earlier versions are never read again."""
     files = sorted(keep.parent.glob("resolver-*.marshal"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in files[INDEX_CACHE_KEEP:]:
+    for old in [*files[INDEX_CACHE_KEEP:], *keep.parent.glob("resolver-*.pickle")]:
         if old != keep:
             old.unlink(missing_ok=True)
 
