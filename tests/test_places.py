@@ -466,3 +466,12 @@ def test_two_hamlets_of_one_name_in_one_cell_the_one_nearer_the_text_wins(
     found = PlaceResolver(conn).find_places(f"Fighting near {town} spread to the village of Bashkoy.")
     [hamlet] = [m for m in found if m.text == "Bashkoy"]
     assert hamlet.resolved_id == f"gn:{expected}"
+
+
+def test_a_country_tagged_a_person_with_a_possessive_is_the_country(world: PlaceResolver) -> None:
+    text = "Scores were hurt, including Sri Lanka's minister of posts."
+    start = text.index("Sri Lanka's")
+    found = world.find_places(text, candidates=[(start, start + len("Sri Lanka's"), "PERSON")])
+    assert [(m.text, m.place.country_code if m.place else "") for m in found] == [("Sri Lanka", "LK")]
+    text = "Paris Hilton's dog barked."
+    assert world.find_places(text, candidates=[(0, len("Paris Hilton's"), "PERSON")]) == []

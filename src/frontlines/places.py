@@ -207,6 +207,11 @@ _KEPT_TOKEN = re.compile(
 )
 
 
+def _unpossessed(text: str, end: int) -> int:
+    """The end of a span without its possessive ending ("Samos's" -> "Samos")."""
+    return end - 2 if text[end - 2:end] in ("'s", "’s") else end
+
+
 def _masked_norm(text: str) -> tuple[str, list[int]]:
     """``normalise_with_offsets`` of ``text`` with its lower-case words (other than name
     particles) left out: lower-case words start and end no name, so the automaton then
@@ -853,7 +858,9 @@ class PlaceResolver:
                 # country, state or capital survives spaCy calling it a person.
                 # A town opening a span that goes on with an office ("Alexandria Police",
                 # "Avondale Mayor") is no part of a person's name.
-                if any((s, e) != (h.start, h.end) and not (s == h.start and _OFFICE_AFTER.match(text, h.end))
+                # A possessive is no part of the name: "Sri Lanka's" tagged a person is the country.
+                if any((s, _unpossessed(text, e)) != (h.start, h.end)
+                       and not (s == h.start and _OFFICE_AFTER.match(text, h.end))
                        for s, e in blocked if s <= h.start and h.end <= e):
                     continue
                 if not (self._major(h) or h.key in free_keys or self._town_not_person(h, text, blocked)
