@@ -30,14 +30,18 @@ def _tsv(rows: list[tuple[str, ...]]) -> str:
     return "\n".join(out) + "\n"
 
 
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> PlaceResolver:
-    path: Path = tmp_path_factory.mktemp("gaz") / "tiny.txt"
-    path.write_text(_tsv(ROWS), encoding="utf-8")
+def _store(path: Path, rows: list[tuple[str, ...]]) -> sqlite3.Connection:
+    """An in-memory store holding only the made-up GeoNames ``rows`` (written to ``path``)."""
+    path.write_text(_tsv(rows), encoding="utf-8")
     conn = sqlite3.connect(":memory:")
     ensure_schema(conn)
     import_file(conn, path, fmt="geonames")
-    return PlaceResolver(conn)
+    return conn
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> PlaceResolver:
+    return PlaceResolver(_store(tmp_path_factory.mktemp("gaz") / "tiny.txt", ROWS))
 
 
 @pytest.fixture(scope="module")
@@ -237,12 +241,7 @@ CONFLICT_ROWS = [
 
 @pytest.fixture(scope="module")
 def conflict(tmp_path_factory: pytest.TempPathFactory) -> PlaceResolver:
-    path: Path = tmp_path_factory.mktemp("gaz") / "conflict.txt"
-    path.write_text(_tsv(CONFLICT_ROWS), encoding="utf-8")
-    conn = sqlite3.connect(":memory:")
-    ensure_schema(conn)
-    import_file(conn, path, fmt="geonames")
-    return PlaceResolver(conn, use_cache=False)
+    return PlaceResolver(_store(tmp_path_factory.mktemp("gaz") / "conflict.txt", CONFLICT_ROWS), use_cache=False)
 
 
 def test_translit_fold_is_tolerant_but_not_loose() -> None:
@@ -315,11 +314,7 @@ def test_the_index_is_cached_and_a_bad_cache_is_rebuilt(
 ) -> None:
     monkeypatch.setenv("FRONTLINES_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(places, "CACHE_MIN_PLACES", 1)
-    path = tmp_path / "conflict.txt"
-    path.write_text(_tsv(CONFLICT_ROWS), encoding="utf-8")
-    conn = sqlite3.connect(":memory:")
-    ensure_schema(conn)
-    import_file(conn, path, fmt="geonames")
+    conn = _store(tmp_path / "conflict.txt", CONFLICT_ROWS)
     first = PlaceResolver(conn)
     cache = places.index_cache_path(conn)
     assert cache is not None and cache.parent == tmp_path / "cache" and cache.is_file()
@@ -458,12 +453,7 @@ def test_two_hamlets_of_one_name_in_one_cell_the_one_nearer_the_text_wins(
         ("t1", "Dunharrow", "36.30", "37.10", "P", "PPL", "SY", "20000", ""),
         ("t2", "Snowbourn", "36.06", "37.33", "P", "PPL", "SY", "20000", ""),
     ]
-    path = tmp_path / "hamlets.txt"
-    path.write_text(_tsv(rows), encoding="utf-8")
-    conn = sqlite3.connect(":memory:")
-    ensure_schema(conn)
-    import_file(conn, path, fmt="geonames")
-    found = PlaceResolver(conn).find_places(f"Fighting near {town} spread to the village of Bashkoy.")
+    found = PlaceResolver(_store(tmp_path / "hamlets.txt", rows)).find_places(f"Fighting near {town} spread to the village of Bashkoy.")
     [hamlet] = [m for m in found if m.text == "Bashkoy"]
     assert hamlet.resolved_id == f"gn:{expected}"
 

@@ -116,23 +116,19 @@ def _fold_char(ch: str) -> str:
 _TOKEN = re.compile(r"[^\W_]+(?:['’‘`´ʿʾʼʻ]+[^\W_]+)*")
 
 
-def normalise_with_offsets(
-    text: str, *, skip: Callable[[str], bool] | None = None, tokens: re.Pattern[str] | None = None
-) -> tuple[str, list[int]]:
+def normalise_with_offsets(text: str, *, tokens: re.Pattern[str] | None = None) -> tuple[str, list[int]]:
     """Fold ``text`` for dictionary matching and keep, for every output character, the index
     of the input character it came from, so matches map back to exact spans.
 
     Tokens are runs of letters and digits (apostrophes inside a word are dropped, so
     Ma'arrat = Maarrat); they are joined by single spaces, each mapped to the index just
-    after the token it follows. Tokens for which ``skip`` is true are left out; ``tokens``, a
-    pattern matching only the tokens to keep, does the same without a call per token.
+    after the token it follows. ``tokens``: a pattern matching only the tokens to keep (the
+    others are left out), instead of every token.
     """
     out: list[str] = []
     offsets: list[int] = []
     for m in (tokens or _TOKEN).finditer(text):
         token, start = m.group(), m.start()
-        if skip is not None and skip(token):
-            continue
         if out:
             out.append(" ")
             offsets.append(start - 1)
