@@ -22,10 +22,13 @@ from frontlines.gazetteer import (
     ensure_schema,
     import_file,
     normalise,
+    normalise_many,
     normalise_with_offsets,
     stats,
     strip_feature_words,
+    wait_for_background_writes,
     write_atomically,
+    write_in_background,
 )
 
 
@@ -231,6 +234,8 @@ def test_write_atomically_leaves_nothing_on_failure(tmp_path: Path) -> None:
 
 
 def test_default_build_is_copied_from_the_cache(default_conn: sqlite3.Connection) -> None:
+    # The first build writes the cache file in a background process.
+    wait_for_background_writes()
     path = default_cache_path()
     assert path.is_file() and _valid_cache(path)
     expected = (_count(default_conn), _count(default_conn, "place_names"))
@@ -244,6 +249,38 @@ def test_default_build_is_copied_from_the_cache(default_conn: sqlite3.Connection
     assert build_default(inside) == expected[0]
     inside.execute("COMMIT")
     assert (_count(inside), _count(inside, "place_names")) == expected
+
+
+def test_a_background_write_lands_whole_or_not_at_all(tmp_path: Path) -> None:
+    target = tmp_path / "cache" / "file.bin"
+    pruned: list[str] = []
+    write_in_background(target, lambda tmp: tmp.write_bytes(b"whole"), then=lambda: pruned.append("x"))
+    wait_for_background_writes()
+    assert target.read_bytes() == b"whole"
+    assert pruned == []  # ``then`` ran in the writer, not here
+
+    def broken(tmp: Path) -> None:
+        tmp.write_bytes(b"half")
+        raise OSError("disk full")
+
+    other = tmp_path / "cache" / "other.bin"
+    write_in_background(other, broken)  # the caller is not troubled by the writer's failure
+    wait_for_background_writes()
+    assert sorted(p.name for p in other.parent.iterdir()) == ["file.bin"]
+
+
+def test_normalise_many_gives_normalise_keys() -> None:
+    names = ["Ma'arrat al-Nu’man", "São  Paulo--", "İstanbul", "Straße", "__x__", "", " ", "x²",
+             "a\x00b", "Aleppo", "Ḥalab", "Québec City", "ΟΔΟΣ"]
+    assert normalise_many(names) == [normalise(n) for n in names]
+    assert normalise_many([n for n in names if "\x00" not in n]) == [normalise(n) for n in names if "\x00" not in n]
+    assert normalise_many(["Aleppo", "Idlib"]) == ["aleppo", "idlib"]
+    assert normalise_many([]) == []
+
+
+@given(st.lists(st.text(max_size=12), max_size=6))
+def test_normalise_many_is_normalise_of_each(names: list[str]) -> None:
+    assert normalise_many(names) == [normalise(n) for n in names]
 
 
 def test_old_cache_files_are_pruned(tmp_path: Path) -> None:

