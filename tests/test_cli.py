@@ -35,6 +35,19 @@ def test_reingest_changes_nothing_and_force_recodes(stored, tmp_path):
     assert forced.exit_code == 0 and "3 documents stored" in forced.output
 
 
+def test_the_first_use_says_why_it_pauses(stored, tmp_path, monkeypatch):
+    from frontlines import gazetteer
+
+    docs = write_jsonl(tmp_path / "docs.jsonl", REPORTS[:1])
+    gazetteer.wait_for_background_writes()
+    assert gazetteer.default_cache_ready()  # the module's first ingest built it
+    quiet = CliRunner().invoke(main, ["ingest", str(docs), "--db", str(tmp_path / "a.db")])
+    assert quiet.exit_code == 0 and "first use" not in quiet.output
+    monkeypatch.setattr(gazetteer, "default_cache_ready", lambda: False)
+    told = CliRunner().invoke(main, ["ingest", str(docs), "--db", str(tmp_path / "b.db")])
+    assert told.exit_code == 0 and "Building the default gazetteer" in told.output
+
+
 def test_failures_are_counted_and_exit_non_zero(tmp_path):
     good = write_jsonl(tmp_path / "good.jsonl", REPORTS[:1])
     (tmp_path / "empty.txt").write_text("")

