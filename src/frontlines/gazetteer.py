@@ -537,7 +537,8 @@ def write_in_background(path: Path, write: Callable[[Path], None], *, then: Call
     caller goes on while a cache file for the next run is written; the child sees the
     caller's memory as it was, so nothing is copied up front. Where fork is missing, or other
     Python threads run (a server), the write happens here and now. The process waits for
-    its writers when it exits, and an interrupted writer leaves no file."""
+    its writers when it exits, and an interrupted writer leaves no file. A failed write is
+    not raised (either way): it only costs the next process the build."""
     pid = -1
     if hasattr(os, "fork") and threading.active_count() == 1:
         try:
@@ -556,9 +557,12 @@ def write_in_background(path: Path, write: Callable[[Path], None], *, then: Call
     if pid > 0:
         _WRITERS.append(pid)
         return
-    write_atomically(path, write)
-    if then is not None:
-        then()
+    try:
+        write_atomically(path, write)
+        if then is not None:
+            then()
+    except Exception:  # noqa: BLE001 - as in the child: a cache not written is rebuilt next time
+        pass
 
 
 def wait_for_background_writes() -> None:
