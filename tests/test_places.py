@@ -467,3 +467,80 @@ def test_a_country_tagged_a_person_with_a_possessive_is_the_country(world: Place
     assert [(m.text, m.place.country_code if m.place else "") for m in found] == [("Sri Lanka", "LK")]
     text = "Paris Hilton's dog barked."
     assert world.find_places(text, candidates=[(0, len("Paris Hilton's"), "PERSON")]) == []
+
+
+# ------------------------------------------------- evidence a reading needs
+
+def test_a_possessive_is_no_part_of_the_name(tmp_path: Path) -> None:
+    rows = [
+        ("p1", "Edoras", "45.1", "10.1", "P", "PPL", "IT", "200000", ""),
+        ("p2", "Edorass", "-20.0", "-60.0", "P", "PPL", "BO", "300000", ""),
+        ("p3", "Helm", "35.2", "36.2", "P", "PPL", "SY", "200000", ""),
+        ("p4", "Helm's", "35.3", "36.3", "P", "PPL", "SY", "150000", ""),
+    ]
+    resolver = PlaceResolver(_store(tmp_path / "possessive.txt", rows), use_cache=False)
+    [m] = resolver.find_places("Riders guarded Edoras's gates.")
+    assert (m.text, m.resolved_id) == ("Edoras", "gn:p1")
+    # A place whose own name carries the apostrophe keeps it ("St. John's").
+    [m] = resolver.find_places("Riders guarded Helm's gates.")
+    assert (m.text, m.resolved_id) == ("Helm's", "gn:p4")
+
+
+def test_a_country_name_in_a_story_about_the_world_is_the_country(world: PlaceResolver) -> None:
+    text = "Officials in Houston, Texas, said tariffs on imports from China hurt {}exporters."
+    assert _readings(world.find_places(text.format("German ")), "China") == {("", "CN")}
+    # With no third country named, the Texas town beside Houston may still be meant.
+    assert _readings(world.find_places(text.format("")), "China") == {("Texas", "US")}
+
+
+def test_a_persons_surname_is_no_small_town(world: PlaceResolver) -> None:
+    text = "Chrystia Freeland left for Ottawa. Freeland said the talks would resume."
+    start = text.index("Freeland said")
+    found = world.find_places(text, candidates=[(0, 17, "PERSON"), (start, start + 8, "GPE")])
+    assert "Freeland" not in [m.text for m in found]
+    # Words around it still make it a place.
+    text = "Chrystia Freeland left for Ottawa. She grew up in Freeland, Pennsylvania."
+    assert "Freeland" in [m.text for m in world.find_places(text, candidates=[(0, 17, "PERSON")])]
+
+
+def test_a_county_outranks_small_towns_named_after_it(world: PlaceResolver) -> None:
+    assert _readings(world.find_places("The race moves from Yorkshire to Kent."), "Kent") == {("", "GB")}
+    text = "Police in Kent, Washington, said the road was closed."
+    assert _readings(world.find_places(text), "Kent") == {("Washington", "US")}
+
+
+def test_a_dateline_names_a_city(world: PlaceResolver) -> None:
+    [m] = world.find_places("NEW YORK (AP) — Police said the road was closed.")
+    assert m.place is not None and m.place.feature == "populated_place"
+    [m] = world.find_places("A New York court ruled on Monday.")
+    assert m.place is not None and m.place.feature == "admin1"
+
+
+def test_a_list_of_places_is_no_town_state_pair(world: PlaceResolver) -> None:
+    text = "After stops in Washington, New York and Boston, the prince flew home."
+    assert _readings(world.find_places(text), "Washington") == {("District of Columbia", "US")}
+    # A town by its own name in the state is still qualified by it.
+    text = "He moved from Portland, Maine and Boston to Chicago."
+    assert _readings(world.find_places(text), "Portland") == {("Maine", "US")}
+
+
+def test_a_building_said_to_be_in_a_town_is_placed_there(world: PlaceResolver) -> None:
+    found = world.find_places("A researcher at Loyola University in Los Angeles reviewed the ballots.")
+    assert [(m.text, m.place.name if m.place else "") for m in found][0] == ("Loyola University", "Los Angeles")
+    found = world.find_places("A researcher at Loyola University reviewed the ballots in Los Angeles.")
+    assert found[0].text == "Loyola"
+
+
+def test_a_lone_word_ner_calls_a_person_may_be_a_place(tiny: PlaceResolver) -> None:
+    text = "Fighting reached Minas. With Helm's economy in ruins, aid was sent."
+    start = text.index("Helm")
+    person = [(start, start + 4, "PERSON")]
+    assert [m.text for m in tiny.find_places(text, candidates=person)] == ["Minas", "Helm"]
+    # Not when the text gives it a first name or quotes it like a person.
+    text = "Fighting reached Minas. Aid came, said Helm."
+    start = text.index("Helm")
+    assert [m.text for m in tiny.find_places(text, candidates=[(start, start + 4, "PERSON")])] == ["Minas"]
+    text = "Tom Helm spoke. Fighting reached Minas. With Helm's economy in ruins, aid was sent."
+    start = text.rindex("Helm")
+    found = tiny.find_places(text, candidates=[(0, 8, "PERSON"), (start, start + 4, "PERSON")])
+    assert [m.text for m in found] == ["Minas"]

@@ -45,19 +45,23 @@ from frontlines.records import Mention, Place
 
 # Feature priors on a log10(population) scale: a country outranks any town of the same name
 # ("Georgia", "Lebanon"), a state outranks towns but loses to a country unless context helps.
+# A county (Kent, Norfolk, Cork: half a million people or more) ranks like a city of 250,000,
+# above the small American towns named after it.
 FEATURE_PRIOR = {
     "country": 10.0,
     "continent": 9.5,
     "admin1": 8.0,
     "region": 8.5,
     "water": 8.5,
-    "admin2": 5.0,
+    "admin2": 6.5,
 }
 AREA_FEATURES = frozenset({"country", "continent", "admin1", "admin2", "region", "water"})
 MAX_CHOICES = 40  # homonyms considered per name, best priors first ("Springfield" has 60)
 MAX_COUNTY_STATES = 12  # a county name shared by more states says too little
 COUNTY_BACKING = 8.0
 STATE_TOWN_BACKING = 2.0
+DATELINE_AREA = 6.0
+PERSON_REPEATS = 3  # a lone word NER calls a person this often is one
 CANDIDATE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 BLOCKING_LABELS = frozenset({"PERSON"})
 # An organisation's name is a place only where the text uses it as one: after a locative
@@ -222,6 +226,7 @@ _SENTENCE_BREAK = re.compile(r"(?:[a-z]{3,}\.|[;:!?])\s")
 _WORD_BREAK = re.compile(r"[\s\-]+")
 _TOWN_COMMA_BEFORE = re.compile(r"[A-Z][\w.'’-]*,\s*$")
 _COMMA = re.compile(r"\s*,\s*")
+_LIST_JOIN = re.compile(r"\s*,?\s*(?:and|or)\s+|\s*,\s*")
 _STATE_CODE_AFTER = re.compile(r"\s*,\s*([A-Z]{2})\b(?![.\w])")
 # What may separate the words of one name: a space or a hyphen.
 _JOINER = re.compile(r"[ \t]?[-‐–]?[ \t]?")
@@ -258,11 +263,30 @@ _FACILITY_OPENERS = frozenset(
     "their our my with as after before when while during".split()
 )
 _POSSESSIVE = re.compile(r"[A-Z][\w.-]*['’]s[ ]")
+# A word owning a capitalised one is part of a name: "Moore's Ford", "Wilson's Farm".
+_NAME_POSSESSIVE = re.compile(r"[A-Z][\w.-]*['’]s[ ][A-Z]")
 # What joins a facility to the town it is in: "X Hospital in Liverpool", "X Centre, in
 # Goodlands", "X Hotel, Ballyjamesduff", "X Prison (NBP) in Muntinlupa".
 _IN_TOWN_AFTER = re.compile(
     r"(?:\s*\([^()]{1,12}\))?\s*(?:,\s*)?(?:(?:in|at|near|outside|of)\s+(?:the\s+)?|,\s*)\Z"
 )
+# Verbs that quote a person: "said Noma", "Noma told".
+_SPEECH = r"(?:said|says|say|told|tells|asked|asks|added|explained|recalled|wrote)\b"
+
+
+def _used_as_person(text: str, word: str, persons: Sequence[tuple[int, int]]) -> bool:
+    """Whether the text uses a lone ``word`` like a person: quotes it ("said Noma", "Noma
+    told") or NER calls it a person again and again (a town it did not know it would miss
+    once or twice, not thrice)."""
+    if not word.isalpha():
+        return True
+    if sum(1 for s, e in persons if text[s:e].strip() == word) >= PERSON_REPEATS:
+        return True
+    return re.search(rf"{_SPEECH}[ ]{word}\b|\b{word}[ ]{_SPEECH}", text) is not None
+
+
+# A building followed by the town it is in: "Loyola University in Los Angeles".
+_LOCATED_AFTER = re.compile(r",?[ ](?:in|at)[ ][A-Z]")
 
 
 # Words after a town's name that make the pair an office, not a person: "Athens Parks and
@@ -274,8 +298,9 @@ _OFFICE_AFTER = re.compile(
 )
 # A dateline: a name in capitals opening a line or the text, then a dash ("TORRINGTON —",
 # "CHARLESTON, W.Va. --").
-_DATELINE_AFTER = re.compile(r"(?:,[ ][A-Za-z. ]{2,20})?[ ]?(?:—|–|--?)[ ]")
-_DATELINE_BEFORE = re.compile(r"(?:^|\n|[.!?][ ])[ ]*\Z")
+# "NEW YORK (AP) —", "(NEW YORK) —", "SEVERN, Md. (ABC7) —": a news agency may follow.
+_DATELINE_AFTER = re.compile(r"(?:,[ ][A-Za-z. ]{2,20})?\)?[ ]?(?:\([\w .&-]{1,20}\)[ ]?)?(?:—|–|--?)[ ]")
+_DATELINE_BEFORE = re.compile(r"(?:^|\n|[.!?][ ])[ ]*\(?\Z")
 _STATE_AFTER = re.compile(r",[ ]([A-Z][A-Za-z]*\.?(?:[ ]?[A-Z][a-z]*\.?)?)")
 
 
@@ -327,6 +352,7 @@ class _Hit:
     precision: int = 1
     offset: tuple[float, float] | None = None  # (km, bearing)
     weak: bool = False  # kept only if near the document's other places
+    dateline: bool = False  # opens a news dateline ("NEW YORK (AP) —"): names a town
 
 
 _NO_VOTES: dict[str, float] = {}
@@ -596,6 +622,7 @@ class PlaceResolver:
         hits += self._counties(text, hits, blocked)
         hits = self._facilities(text, hits, exclude)
         hits.sort(key=lambda h: h.start)
+        hits = self._drop_surnames(text, hits, candidates)
         hits = self._support_weak(text, hits, candidates, country_hint)
         if orgs:
             # The organisation stands for a place only where no supported name inside it does.
@@ -673,6 +700,8 @@ class PlaceResolver:
             span = text[o_start:o_end]
             if not self._looks_like_name(span, key) or _SENTENCE_BREAK.search(span):
                 continue
+            if _unpossessed(span, len(span)) < len(span) and self._possessive_of_name(key):
+                continue  # "Canada's" is Canada's, not the Mexican town Cañadas
             if span.isupper() and len(key) <= 3 and key in self.names and not any(
                     kind == "code" or self.entries[i].feature in AREA_FEATURES
                     or self.entries[i].feature == "capital" or self.entries[i].population >= 1_000_000
@@ -696,6 +725,15 @@ class PlaceResolver:
                 hits.append(_Hit(start=o_start, end=o_end, key=key,
                                  choices=[(self.demonyms[key], "demonym")], via="demonym"))
         return hits
+
+    def _possessive_of_name(self, key: str) -> bool:
+        """Whether ``key``, folded from a span ending in "'s", is better read as the possessive
+        of another name: the shorter name exists and no place's own name has the apostrophe
+        ("St. John's" keeps it)."""
+        if key[-1:] != "s" or key[:-1] not in self.names:
+            return False
+        return not any(kind == "name" and ("'" in self.entries[i].name or "’" in self.entries[i].name)
+                       for i, kind in self.names.get(key, ()))
 
     def _translit_scan(self, text: str, hits: list[_Hit], cands: Sequence[tuple[int, int, str]]) -> list[_Hit]:
         """Capitalised runs of up to four words whose transliteration key is that of an
@@ -827,6 +865,21 @@ class PlaceResolver:
         return not any(word in text[s:e] and (s, e) != (h.start, h.end) and " " in text[s:e]
                        for s, e in blocked)
 
+    @staticmethod
+    def _lone_person(h: _Hit, text: str, blocked: list[tuple[int, int]]) -> bool:
+        """A lone word NER calls a person that the text never gives with a first name ("With
+        Samos's economy in ruins"): news names a person in full before using the surname
+        alone, so such a word is as likely a place NER did not know. It stays a place only
+        where the document supports it."""
+        word = text[h.start:h.end]
+        if " " in word or not word.isalpha():
+            return False
+        if any(" " in text[s:e].strip() and word in text[s:e].split() for s, e in blocked):
+            return False
+        if _NAME_POSSESSIVE.match(text, h.start):
+            return False  # "Moore's Ford": part of a longer name
+        return not _used_as_person(text, word, blocked)
+
     def _major(self, h: _Hit) -> bool:
         return any(self.entries[i].feature in ("country", "admin1", "continent", "capital")
                    or self.entries[i].population >= 1_000_000 for i, _ in h.choices)
@@ -860,7 +913,9 @@ class PlaceResolver:
                 if not (self._major(h) or h.key in free_keys or self._town_not_person(h, text, blocked)
                         or _PLACE_CUE.search(text, max(0, h.start - 80), h.start)
                         or self._qualified(text, h.end) or _dateline(text, h.start, h.end)):
-                    continue
+                    if not self._lone_person(h, text, blocked):
+                        continue
+                    h.weak = True
             taken[h.start:h.end] = b"\x01" * (h.end - h.start)
             chosen.append(h)
         return chosen
@@ -949,8 +1004,12 @@ class PlaceResolver:
             if " " not in text[s:e] or any(s < te and ts < e for ts, te in exclude):
                 continue
             overlap = [h for h in hits if s < h.end and h.start < e]
-            if any(not (s < h.start and h.end <= e and h.via != "demonym" and not self._major(h))
-                   for h in overlap):
+            # "Loyola University in Los Angeles": the text says where the building is, so
+            # the names inside it are part of its name.
+            located = _LOCATED_AFTER.match(text, e) is not None and all(
+                s <= h.start and h.end <= e for h in overlap)
+            if not located and any(not (s < h.start and h.end <= e and h.via != "demonym" and not self._major(h))
+                                   for h in overlap):
                 continue
             inner.update((h.start, h.end) for h in overlap)
             out.append(_Hit(start=s, end=e, key=normalise(text[s:e]), choices=[], via="focus",
@@ -991,6 +1050,18 @@ class PlaceResolver:
 
     # ------------------------------------------------------------------ resolution
 
+    def _drop_surnames(self, text: str, hits: list[_Hit], candidates: Sequence[tuple[int, int, str]]) -> list[_Hit]:
+        """A small town named by one word that is the surname of a person the text names
+        ("Chrystia Freeland ... Freeland said") is that person, even where NER calls the
+        lone word a place, unless the words around it make it one ("in Freeland")."""
+        surnames = {normalise(text[s:e].split()[-1]) for s, e, lab in candidates
+                    if lab in BLOCKING_LABELS and " " in text[s:e].strip()}
+        if not surnames:
+            return hits
+        return [h for h in hits if not (
+            h.key in surnames and h.via != "demonym" and h.choices and " " not in h.key
+            and not self._strong(h.key, h.choices) and not self._placed(text, h.start, h.end))]
+
     def _support_weak(self, text: str, hits: list[_Hit], candidates: Sequence[tuple[int, int, str]],
                       country_hint: str | None) -> list[_Hit]:
         """Keep a weak hit (a small town named by one capitalised word, a fuzzy match) only
@@ -1000,8 +1071,12 @@ class PlaceResolver:
         weak = [h for h in hits if h.weak]
         if not weak:
             return hits
+        # Words of the persons the text names; a lone word NER calls a person counts only
+        # when the text uses it like one (see ``_used_as_person``).
+        persons = [(s, e) for s, e, lab in candidates if lab in BLOCKING_LABELS]
         surnames = {
             normalise(w) for s, e, lab in candidates if lab in BLOCKING_LABELS
+            and (" " in text[s:e].strip() or _used_as_person(text, text[s:e].strip(), persons))
             for w in text[s:e].split() if len(w) > 2
         }
         strong = [h for h in hits if not h.weak]
@@ -1049,6 +1124,7 @@ class PlaceResolver:
             return
         hint_cc = self._country_code(country_hint) if country_hint else ""
         for h in hits:
+            h.dateline = _dateline(text, h.start, h.end)
             if h.choices and len(h.choices) > MAX_CHOICES:
                 h.choices = sorted(h.choices, key=lambda c: -self.priors[c[0]])[:MAX_CHOICES]
         cells = [self._cells(h) for h in hits]
@@ -1088,7 +1164,7 @@ class PlaceResolver:
             # same: choose once per round (FA-KES names "Aleppo" a dozen times an article).
             done: dict[tuple[object, ...], tuple[int, float]] = {}
             for i, h in enumerate(hits):
-                same = (h.key, qualifiers[i], h.chosen, tuple(h.choices))
+                same = (h.key, qualifiers[i], h.chosen, tuple(h.choices), h.dateline)
                 if same in done:
                     h.chosen, h.score = done[same]
                     continue
@@ -1250,6 +1326,14 @@ class PlaceResolver:
         country_backed = country_primary and round_ > 0 and any(
             share.get(entries[i].cc, 0.0) - own_votes.get(entries[i].cc, 0.0) > 0.0
             for i, kind in h.choices if kind == "name" and entries[i].feature == "country")
+        # A story that names a third country (by its name or its people) is about the world:
+        # its country names mean countries ("imports from China" beside Houston and "German
+        # exporters"), not local namesakes.
+        abroad: set[str] = set()
+        if country_primary and round_ > 0 and not country_backed:
+            abroad = {entries[g.chosen].cc for g in hits
+                      if g.chosen >= 0 and entries[g.chosen].feature == "country"} - {
+                entries[i].cc for i, kind in h.choices if kind == "name" and entries[i].feature == "country"}
         priors = self.priors
         best, best_score = -1, -math.inf
         for idx, kind in h.choices:
@@ -1260,12 +1344,14 @@ class PlaceResolver:
                                else -1.5 if has_primary else 0.0)
             if hint_cc and e.cc == hint_cc:
                 score += 4.0
+            if h.dateline and e.feature in AREA_FEATURES:
+                score -= DATELINE_AREA  # a dateline names the town the report is filed from
             if q is not None and ((q.feature == "admin1" and e.admin1 == q.admin1 and e.cc == q.cc)
                                   or (q.feature == "country" and e.cc == q.cc)):
                 score += 20.0
             if ambiguous and round_ > 0 and not (
                     country_primary and e.feature not in AREA_FEATURES
-                    and (country_backed or not states.get(e.admin1))):
+                    and (country_backed or not states.get(e.admin1) or bool(abroad - {e.cc}))):
                 # The document's focus, less this name's own vote; areas that belong to no
                 # country (seas, continents) fit any focus.
                 # A country named again and again is the story's subject: only this
@@ -1326,12 +1412,31 @@ class PlaceResolver:
             nxt = hits[i + 1]
             if nxt.choices and _COMMA.fullmatch(text, h.end, nxt.start):
                 for idx, _ in sorted(nxt.choices, key=lambda c: -self.priors[c[0]]):
-                    if self.entries[idx].feature in ("admin1", "country"):
+                    q = self.entries[idx]
+                    if q.feature in ("admin1", "country"):
+                        # In a list ("stops in Washington, New York and Boston") the state
+                        # qualifies only a name that is the own name of a place in it
+                        # ("Portland, Maine and Boston"), not a former or translated one.
+                        if self._listed(text, hits, i + 1) and not any(
+                                kind == "name" and self.entries[c].cc == q.cc
+                                and (q.feature == "country" or self.entries[c].admin1 == q.admin1)
+                                for c, kind in h.choices):
+                            return -1
                         return idx
         m = _STATE_CODE_AFTER.match(text[h.end:h.end + 8])
         if m and m.group(1) in self.state_by_code:
             return self.state_by_code[m.group(1)]
         return -1
+
+    def _listed(self, text: str, hits: list[_Hit], j: int) -> bool:
+        """Whether hit ``j`` may be an item of a list of places ("stops in Washington, New
+        York and Boston"): a place other than a "Town, State" pair follows it after "and" or
+        a comma."""
+        if j + 1 >= len(hits) or not _LIST_JOIN.fullmatch(text, hits[j].end, hits[j + 1].start):
+            return False
+        k = j + 2
+        return not (k < len(hits) and _COMMA.fullmatch(text, hits[j + 1].end, hits[k].start) and any(
+            self.entries[idx].feature in ("admin1", "country") for idx, _ in hits[k].choices))
 
     def _precision(self, text: str, h: _Hit) -> None:
         e = self.entries[h.chosen]
