@@ -325,9 +325,15 @@ def _prepare(rows: Iterable[_Row]) -> tuple[list[_PlaceRow], list[_NameRow]]:
             if key and key != norm:
                 names.append((key, row.id, kind))
         at += len(row.names)
-    # Sorted inserts keep the WITHOUT ROWID b-tree appends cheap (about twice as fast).
-    names.sort()
+    # Sorted inserts keep the WITHOUT ROWID b-tree appends cheap (about twice as fast). The
+    # order is the tuples' (so the same kind wins a repeated name and place), by one string
+    # key each: string comparisons are about twice as fast as tuple ones.
+    names.sort(key=_name_order)
     return place_rows, names
+
+
+def _name_order(row: _NameRow) -> str:
+    return f"{row[0]}\x00{row[1]}\x00{row[2]}"
 
 
 def _insert_prepared(conn: sqlite3.Connection, place_rows: list[_PlaceRow], names: list[_NameRow]) -> int:
