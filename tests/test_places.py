@@ -544,3 +544,71 @@ def test_a_lone_word_ner_calls_a_person_may_be_a_place(tiny: PlaceResolver) -> N
     start = text.rindex("Helm")
     found = tiny.find_places(text, candidates=[(0, 8, "PERSON"), (start, start + 4, "PERSON")])
     assert [m.text for m in found] == ["Minas"]
+
+
+def test_landmarks_data_file_is_well_formed() -> None:
+    from frontlines.gazetteer import load_data
+
+    rows = load_data("landmarks")
+    assert len(rows) >= 60
+    seen = set()
+    for row in rows:
+        assert set(row) == {"name", "point", "country", "feature", "aliases"}, row
+        lat, lon = row["point"]
+        assert -90 <= lat <= 90 and -180 <= lon <= 180, row["name"]
+        assert row["country"] == "" or (len(row["country"]) == 2 and row["country"].isupper()), row["name"]
+        assert row["feature"] in places.LANDMARK_FEATURES | {"region", "water"}, row["name"]
+        assert (row["name"], row["country"]) not in seen, row["name"]
+        seen.add((row["name"], row["country"]))
+
+
+def test_a_landmark_outranks_a_small_town_of_its_name(world: PlaceResolver) -> None:
+    [m] = world.find_places("Reporters waited outside the White House on Monday.")
+    assert m.place is not None and m.place.feature == "landmark" and m.place.admin1 != "Tennessee"
+    assert haversine_km(m.place.latitude, m.place.longitude, 38.9, -77.04) < 5
+    found = world.find_places("Her flight from Heathrow landed late.")
+    assert [(m.text, m.place.feature if m.place else "") for m in found] == [("Heathrow", "airport")]
+    # The town keeps its name where the text says so.
+    text = "A fire broke out in White House, Tennessee, near Nashville."
+    assert _readings(world.find_places(text), "White House") == {("Tennessee", "US")}
+
+
+def test_a_landmark_named_like_a_square_stays_the_landmark(world: PlaceResolver) -> None:
+    found = world.find_places("Crowds filled Tahrir Square in Cairo.")
+    assert [(m.text, m.place.feature if m.place else "") for m in found] == [
+        ("Tahrir Square", "landmark"), ("Cairo", "capital")]
+    # Two landmarks of one name: the story's country picks.
+    [square, _] = world.find_places("Police cleared Tahrir Square in Baghdad.")
+    assert square.place is not None and square.place.country_code == "IQ"
+
+
+def test_a_named_district_is_placed_in_its_town(tiny: PlaceResolver) -> None:
+    text = "Shells fell on the Bab Gondor district of Minas."
+    found = tiny.find_places(text)
+    assert [(m.text, m.resolved_id, m.geo_precision) for m in found] == [
+        ("Bab Gondor district", "gn:1", 1), ("Minas", "gn:1", 1)]
+    found = tiny.find_places("Fighting reached Minas. Shells fell on Helm's Golden Hall neighbourhood.")
+    assert [(m.text, m.resolved_id) for m in found][1:] == [("Helm", "gn:5"), ("Golden Hall neighbourhood", "gn:5")]
+    # With no town beside it, the story's town; a people before it is no part of it.
+    text = "Fighting reached Minas. Clashes in the Rohirric Westfold quarter killed two."
+    found = tiny.find_places(text, candidates=[(text.index("Westfold"), text.index("Westfold") + 8, "PERSON")])
+    assert [(m.text, m.resolved_id, m.geo_precision) for m in found] == [
+        ("Minas", "gn:1", 1), ("Rohirric Westfold quarter", "gn:1", 2)]
+
+
+@pytest.mark.parametrize("text", [
+    "Fighting reached Minas. Shells hit the Helm district.",
+    "Fighting reached Minas. Shells hit the al-Helm districts.",
+])
+def test_a_district_named_like_a_town_keeps_the_town(tiny: PlaceResolver, text: str) -> None:
+    assert [m.resolved_id for m in tiny.find_places(text)] == ["gn:1", "gn:5"]
+
+
+@pytest.mark.parametrize("text", [
+    "Fighting reached Minas. The Fourth quarter brought losses.",
+    "Fighting reached Minas. She won the Congressional district.",
+    "Fighting reached Minas. This neighbourhood was shelled.",
+    "Fighting reached Minas. Shells hit the district.",
+])
+def test_words_before_district_that_name_no_place(tiny: PlaceResolver, text: str) -> None:
+    assert [m.text for m in tiny.find_places(text)] == ["Minas"]

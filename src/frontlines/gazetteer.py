@@ -439,7 +439,7 @@ def _default_rows() -> Iterator[_Row]:
             population=int(cont.get("population") or 0), source=DEFAULT_SOURCE,
         )
 
-    for region in load_data("regions") or ():
+    for region in [*(load_data("regions") or ()), *(load_data("landmarks") or ())]:
         lat, lon = region["point"]
         cc = region.get("country") or ""
         yield _Row(
@@ -516,7 +516,7 @@ def _default_cache_key() -> str:
         except PackageNotFoundError:
             version = "unknown"
     files = ("gazetteer.py", "data/places_countries.yaml", "data/places_us_states.yaml",
-             "data/places_regions.yaml")
+             "data/places_regions.yaml", "data/places_landmarks.yaml")
     return f"{version}-{DEFAULT_MIN_POPULATION}-{code_fingerprint(*files)}"
 
 

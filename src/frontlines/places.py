@@ -54,7 +54,14 @@ FEATURE_PRIOR = {
     "region": 8.5,
     "water": 8.5,
     "admin2": 6.5,
+    # A famous landmark or airport (data/places_landmarks.yaml) is what its name means in
+    # news: it ranks like a city of 700,000, above the small towns named after it ("White
+    # House", Tennessee), below a country or a big city of the story's focus.
+    "landmark": 7.0,
+    "airport": 7.0,
 }
+# Points that are no town: never a name part, never the town a street is placed in.
+LANDMARK_FEATURES = frozenset({"landmark", "airport"})
 AREA_FEATURES = frozenset({"country", "continent", "admin1", "admin2", "region", "water"})
 MAX_CHOICES = 40  # homonyms considered per name, best priors first ("Springfield" has 60)
 MAX_COUNTY_STATES = 12  # a county name shared by more states says too little
@@ -265,13 +272,45 @@ _FACILITY_OPENERS = frozenset(
 _POSSESSIVE = re.compile(r"[A-Z][\w.-]*['’]s[ ]")
 # A word owning a capitalised one is part of a name: "Moore's Ford", "Wilson's Farm".
 _NAME_POSSESSIVE = re.compile(r"[A-Z][\w.-]*['’]s[ ][A-Z]")
+# A capitalised name before "district", "neighbourhood" or "quarter" names a part of a town:
+# "clashes in the Sheikh Maqsoud neighbourhood", "the Bab al-Nairab district of Aleppo".
+_NAME_WORD = r"(?:(?:al|el|ad|ar|as|ash|at|az|an|ed|es|et|ez|en)-)?[A-Z][\w'’]*(?:-[\w'’]+)*"
+_DISTRICT = re.compile(
+    rf"(?<![\w'’.-]){_NAME_WORD}(?:[ ](?:(?:al|el|bin|ibn|abu|bani|umm|de|la|of)[ ])?{_NAME_WORD}){{0,3}}"
+    r"[ ](?:districts?|neighbou?rhoods?|quarter)(?![\w'’-])"
+)
+_ARTICLE_ONLY = re.compile(r"(?:(?i:al|el|ad|ar|as|ash|at|az|an|ed|es|et|ez|en)[- ])?")
+# First words that say what kind of district it is or when, not where: "Congressional
+# district", "Fourth quarter", "On Monday neighbourhood watch".
+_DISTRICT_KINDS = frozenset(
+    "congressional electoral legislative senate assembly school police fire water judicial "
+    "federal military election voting democratic republican first second third fourth final "
+    "last next monday tuesday wednesday thursday friday saturday sunday january february march "
+    "april may june july august september october november december".split()
+)
 # What joins a facility to the town it is in: "X Hospital in Liverpool", "X Centre, in
 # Goodlands", "X Hotel, Ballyjamesduff", "X Prison (NBP) in Muntinlupa".
 _IN_TOWN_AFTER = re.compile(
-    r"(?:\s*\([^()]{1,12}\))?\s*(?:,\s*)?(?:(?:in|at|near|outside|of)\s+(?:the\s+)?|,\s*)\Z"
+    r"(?:\s*\([^()]{1,12}\))?\s*(?:,\s*)?(?:(?:in|at|near|outside|of)\s+(?:the\s+)?(?:(?:city|town)\s+of\s+)?|,\s*)\Z"
 )
 # Verbs that quote a person: "said Noma", "Noma told".
 _SPEECH = r"(?:said|says|say|told|tells|asked|asks|added|explained|recalled|wrote)\b"
+
+
+def _name_start(text: str, start: int, end: int) -> int:
+    """Where the name in ``text[start:end]`` begins: sentence-opening words and a possessive
+    town ("Derry's Altnagelvin Hospital") are no part of it."""
+    while True:
+        word = re.match(r"[^ ]+ ", text[start:end])
+        if word is None:
+            return start
+        if word.group().strip().lower() in _FACILITY_OPENERS:
+            start += word.end()
+        else:
+            owner = _POSSESSIVE.match(text, start, end)
+            if owner is None:
+                return start
+            start = owner.end()
 
 
 def _used_as_person(text: str, word: str, persons: Sequence[tuple[int, int]]) -> bool:
@@ -386,7 +425,7 @@ def index_cache_path(conn: sqlite3.Connection) -> Path | None:
         return None
     code = code_fingerprint(
         "places.py", "gazetteer.py", "data/places_stopwords.yaml", "data/places_countries.yaml",
-        "data/places_regions.yaml", "data/places_us_states.yaml",
+        "data/places_regions.yaml", "data/places_us_states.yaml", "data/places_landmarks.yaml",
     )
     formats = (sys.version_info[:2], marshal.version, pickle.HIGHEST_PROTOCOL, ahocorasick.__name__)
     key = hashlib.sha256(repr((fingerprint, code, formats)).encode()).hexdigest()[:24]
@@ -621,6 +660,7 @@ class PlaceResolver:
         hits += self._from_candidates(text, cands, hits, blocked)
         hits += self._counties(text, hits, blocked)
         hits = self._facilities(text, hits, exclude)
+        hits = self._districts(text, hits, exclude)
         hits.sort(key=lambda h: h.start)
         hits = self._drop_surnames(text, hits, candidates)
         hits = self._support_weak(text, hits, candidates, country_hint)
@@ -880,6 +920,9 @@ class PlaceResolver:
             return False  # "Moore's Ford": part of a longer name
         return not _used_as_person(text, word, blocked)
 
+    def _landmark(self, h: _Hit) -> bool:
+        return any(self.entries[i].feature in LANDMARK_FEATURES for i, _ in h.choices)
+
     def _major(self, h: _Hit) -> bool:
         return any(self.entries[i].feature in ("country", "admin1", "continent", "capital")
                    or self.entries[i].population >= 1_000_000 for i, _ in h.choices)
@@ -989,21 +1032,14 @@ class PlaceResolver:
         out: list[_Hit] = []
         inner: set[tuple[int, int]] = set()
         for m in _FACILITY.finditer(text):
-            s, e = m.start(), m.end()
-            # Sentence-opening words and a possessive town are not part of the name.
-            while True:
-                word = re.match(r"[^ ]+ ", text[s:e])
-                if word is None:
-                    break
-                if word.group().strip().lower() in _FACILITY_OPENERS:
-                    s += word.end()
-                elif _POSSESSIVE.match(text, s, e):
-                    s += _POSSESSIVE.match(text, s, e).end() - s  # type: ignore[union-attr]
-                else:
-                    break
+            e = m.end()
+            s = _name_start(text, m.start(), e)
             if " " not in text[s:e] or any(s < te and ts < e for ts, te in exclude):
                 continue
             overlap = [h for h in hits if s < h.end and h.start < e]
+            # A landmark's own name ("Tahrir Square in Cairo") is that landmark.
+            if any(h.start <= s and e <= h.end and self._landmark(h) for h in overlap):
+                continue
             # "Loyola University in Los Angeles": the text says where the building is, so
             # the names inside it are part of its name.
             located = _LOCATED_AFTER.match(text, e) is not None and all(
@@ -1014,6 +1050,49 @@ class PlaceResolver:
             inner.update((h.start, h.end) for h in overlap)
             out.append(_Hit(start=s, end=e, key=normalise(text[s:e]), choices=[], via="focus",
                             label="facility"))
+        return ([h for h in hits if (h.start, h.end) not in inner] if inner else hits) + out
+
+    def _districts(self, text: str, hits: list[_Hit], exclude: Sequence[tuple[int, int]]) -> list[_Hit]:
+        """``hits`` and the named quarters of towns the gazetteer does not know ("in the
+        Karrada district", "Aleppo's Sheikh Maqsoud neighbourhood"), for the focus fallback,
+        which puts them in the town the text names beside them, else in the story's town
+        (ACLED codes a neighbourhood to its town). A name that is itself a place keeps its
+        reading ("the Azaz district"); a small town's name inside the quarter's gives way; a
+        people, country or big city before it is no part of it ("the Kurdish Sheikh Maqsoud
+        district")."""
+        if "district" not in text and "neighbo" not in text and "quarter" not in text:
+            return hits
+        out: list[_Hit] = []
+        inner: set[tuple[int, int]] = set()
+        for m in _DISTRICT.finditer(text):
+            e = m.end()
+            name_end = text.rindex(" ", m.start(), e)
+            s = _name_start(text, m.start(), name_end + 1)
+            first = re.split(r"[ -]", text[s:name_end], maxsplit=1)[0]
+            # "TIF districts", "K-12 districts": an initialism or a number is no place name.
+            if (s >= name_end or first.lower() in _DISTRICT_KINDS or (first.isupper() and len(first) > 1)
+                    or any(c.isdigit() for c in text[s:name_end]) or _COUNTY.fullmatch(text, s, name_end)):
+                continue  # a county's court or school district is the county
+            if any(s < xe and xs < e for xs, xe in exclude):
+                continue
+            overlap = sorted((h for h in hits if s < h.end and h.start < name_end), key=lambda h: h.start)
+            # A fuzzy match, an unknown NER span or a building's name is no known place.
+            if any(h.start < s or (h.end >= name_end and _ARTICLE_ONLY.fullmatch(text, s, h.start) and not (
+                    h.via == "fuzzy" or (h.via == "focus" and h.label != "county")))
+                   for h in overlap):
+                continue  # part of a longer name, or a known place ("Al-Dana" found as "Dana")
+            parts = []
+            for h in overlap:
+                if h.end < name_end and h.start == s and (h.via == "demonym" or self._major(h)):
+                    # The next word: "Kurdish-held Salhiya district" is no "held" district.
+                    s = text.find(" ", h.end, name_end) + 1 or name_end
+                else:
+                    parts.append(h)
+            if s >= name_end or any(h.via == "demonym" or self._major(h) or self._landmark(h) for h in parts):
+                continue
+            inner.update((h.start, h.end) for h in parts)
+            out.append(_Hit(start=s, end=e, key=normalise(text[s:e]), choices=[], via="focus",
+                            label="district"))
         return ([h for h in hits if (h.start, h.end) not in inner] if inner else hits) + out
 
     def _fuzzy(self, key: str) -> list[tuple[int, str]]:
@@ -1221,6 +1300,10 @@ class PlaceResolver:
             if h.chosen < 0:
                 continue
             e = self.entries[h.chosen]
+            if e.feature in LANDMARK_FEATURES:
+                # A landmark stands for an institution as often as for a place ("the
+                # Pentagon said"): it says nothing of where the story's other names are.
+                continue
             if e.cc:
                 countries[e.cc] += 1.0 if e.feature == "country" else 1.0 / repeats[h.key]
             if e.admin1 and e.feature != "country":
@@ -1269,6 +1352,8 @@ class PlaceResolver:
         "Geneva" read as the Swiss city does not pull "Palmyra" to Palmyra, New York."""
         out: dict[tuple[int, int], dict[str, set[int]]] = {}
         for h, hc in zip(hits, cells, strict=True):
+            if h.chosen >= 0 and self.entries[h.chosen].feature in LANDMARK_FEATURES:
+                continue  # no vote, as in ``_focus``
             if h.chosen >= 0 and len(h.choices) > 1:
                 cc = self.entries[h.chosen].cc
                 memo = (h.key, cc, len(h.choices))
@@ -1477,7 +1562,8 @@ class PlaceResolver:
         place), with precision 2 (3 for an area): a street or a camp is somewhere in the
         town the story is about far more often than anywhere else."""
         resolved = [h for h in hits if h.chosen >= 0 and h.via != "demonym"]
-        towns = [h for h in resolved if self.entries[h.chosen].feature not in AREA_FEATURES]
+        towns = [h for h in resolved if self.entries[h.chosen].feature not in AREA_FEATURES
+                 and self.entries[h.chosen].feature not in LANDMARK_FEATURES]
         if not resolved:
             return
         top_cc = Counter(self.entries[h.chosen].cc for h in resolved).most_common(1)[0][0]
@@ -1488,6 +1574,7 @@ class PlaceResolver:
             default = max(common, key=lambda c: (c[1], self.entries[c[0]].population))[0]
         else:
             default = Counter(h.chosen for h in resolved).most_common(1)[0][0]
+        story_town = -1
         for i, h in enumerate(hits):
             if h.via != "focus" or h.chosen >= 0:
                 continue
@@ -1495,12 +1582,64 @@ class PlaceResolver:
             town = self._town_of(text, hits, i)
             if town >= 0:
                 h.chosen = town
+                if h.label == "district":
+                    h.precision = 1  # a named quarter of a named town: ACLED codes the town
+                    continue
+            elif h.label == "district":
+                town = self._paragraph_town(text, hits, i)
+                if town < 0 and story_town < 0:
+                    story_town = self._story_town(hits, default)
+                h.chosen = town if town >= 0 else story_town
             elif h.label == "county":
                 states = self.county_states.get(h.key, set())
                 local = Counter(t.chosen for t in towns if self.entries[t.chosen].admin1 in states)
                 if local:
                     h.chosen = local.most_common(1)[0][0]
             h.precision = 2 if self.entries[h.chosen].feature not in AREA_FEATURES else 3
+
+    def _paragraph_town(self, text: str, hits: list[_Hit], i: int) -> int:
+        """The town named last before hit ``i`` in its paragraph (a governorate named like
+        its capital standing for it), or -1: a bulletin names a town, then its quarters."""
+        for j in range(i - 1, -1, -1):
+            g = hits[j]
+            if "\n" in text[g.end:hits[j + 1].start]:
+                return -1
+            if g.chosen < 0 or g.via in ("demonym", "focus"):
+                continue
+            e = self.entries[g.chosen]
+            if e.feature in ("admin1", "admin2"):
+                town = self._town_named(g.chosen)
+                if town >= 0:
+                    return town
+            elif e.feature not in AREA_FEATURES and e.feature not in LANDMARK_FEATURES:
+                return g.chosen
+        return -1
+
+    def _story_town(self, hits: list[_Hit], default: int) -> int:
+        """The town the story names most, a governorate named like its capital ("the city
+        of Aleppo" read as the province) counting for that town; ties go to the larger town.
+        A quarter the text does not place is there."""
+        votes: Counter[int] = Counter()
+        for g in hits:
+            if g.chosen < 0 or g.via in ("demonym", "focus"):
+                continue
+            e = self.entries[g.chosen]
+            town = self._town_named(g.chosen) if e.feature in ("admin1", "admin2") else (
+                g.chosen if e.feature not in AREA_FEATURES and e.feature not in LANDMARK_FEATURES else -1)
+            if town >= 0:
+                votes[town] += 1
+        if not votes:
+            return default
+        return max(votes.items(), key=lambda c: (c[1], self.entries[c[0]].population))[0]
+
+    def _town_named(self, idx: int) -> int:
+        """The largest town of the country bearing an area's name ("Aleppo Governorate" ->
+        Aleppo), or -1."""
+        e = self.entries[idx]
+        base = re.sub(r"\s+(?:governorate|province)$", "", normalise(e.name))
+        towns = [i for i, _ in self.names.get(base, ()) if self.entries[i].cc == e.cc
+                 and self.entries[i].feature not in AREA_FEATURES | LANDMARK_FEATURES]
+        return max(towns, key=lambda t: self.entries[t].population, default=-1)
 
     def _town_of(self, text: str, hits: list[_Hit], i: int) -> int:
         """The town a street or building is said to be in: "X Hospital in Liverpool",
@@ -1558,7 +1697,8 @@ class PlaceResolver:
             if h.chosen < 0 or h.via == "demonym" or h.offset is not None:
                 continue
             e = self.entries[h.chosen]
-            if e.feature in AREA_FEATURES or e.feature in ("country", "capital") or e.population >= 200_000:
+            if (e.feature in AREA_FEATURES or e.feature in LANDMARK_FEATURES or e.feature in ("country", "capital")
+                    or e.population >= 200_000):
                 continue
             if not text[h.start : h.end].isalpha():
                 continue  # one plain word only
