@@ -67,3 +67,13 @@ def test_parses_through_numpy_blas_match_the_default_model() -> None:
 def test_a_parse_keeps_its_text() -> None:
     docs = parse(SENTENCES[:2])
     assert [d.user_data[DOC_TEXT] for d in docs] == [d.text for d in docs] == SENTENCES[:2]
+
+
+def test_the_parse_model_leaves_out_what_ingest_never_uses() -> None:
+    # No sentence recogniser (split_sentences does that) and, for parses without entities,
+    # no NER: its absence changes no tag or tree.
+    lean = load_model(parser=True, ner=False)
+    assert "ner" not in lean.pipe_names and "senter" not in lean.component_names
+    full = load_model(parser=True, ner=True)
+    for a, b in zip(lean.pipe(SENTENCES), full.pipe(SENTENCES), strict=True):
+        assert [(t.tag_, t.pos_, t.dep_, t.head.i) for t in a] == [(t.tag_, t.pos_, t.dep_, t.head.i) for t in b]

@@ -63,3 +63,18 @@ def test_the_parse_cache_is_bounded(monkeypatch: pytest.MonkeyPatch, parsed_text
     proc.process(_articles()[0])
     assert len(proc._parses) <= 1
     assert parsed_texts.count(REPEATED) == 2  # dropped from the cache, then parsed again
+
+
+def test_ingest_restores_the_collector_thresholds(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    before = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+    items = [Article(id="h1", external_id="a1", text="Nothing happened in the town today.", published=date(2016, 3, 15))]
+
+    def progress(_n: int) -> None:
+        seen.append(gc.get_threshold())
+
+    pipeline.run_ingest(items, db=str(tmp_path / "gc.db"), on_progress=progress)
+    assert seen == [pipeline.INGEST_GC_THRESHOLDS]
+    assert gc.get_threshold() == before

@@ -100,3 +100,11 @@ def test_readonly_store_cannot_write(db_path):
     Store(db_path).close()
     with Store(db_path, readonly=True) as store, pytest.raises(sqlite3.OperationalError):
         store.conn.execute("DELETE FROM documents")
+
+
+def test_stored_place_data_is_the_places_own_dict() -> None:
+    from frontlines.records import Place
+    from frontlines.store import _place_dict
+
+    place = Place(id="p1", name="Aleppo", latitude=36.2, longitude=37.16, country="Syria", admin1="Aleppo", population=1)
+    assert _place_dict(place) == place.to_dict()

@@ -28,8 +28,12 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from frontlines.errors import KnowledgeBaseError
+from frontlines.literals import LiteralScreen
 from frontlines.nlp import EntitySpan
 from frontlines.records import RELATION_KINDS, Actor, ActorLink, Mention
+
+# libyaml's parser when PyYAML has it: the same data, read several times faster.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 __all__ = [
     "ActorBase",
@@ -295,7 +299,7 @@ def _entry_problems(raw: Any, *, partial: bool = False) -> list[str]:
     return problems
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+class _Loader(_SAFE_LOADER):  # type: ignore[misc,valid-type]
     """Safe YAML without implicit timestamps, so a bad date is a validation problem, not a crash.
 
     libyaml's parser when PyYAML has it (reading the knowledge base takes a tenth of the time)."""
@@ -527,7 +531,7 @@ class ActorBase:
 @functools.lru_cache(maxsize=1)
 def _patterns() -> dict[str, Any]:
     path = Path(str(importlib.resources.files("frontlines") / "data" / "actor_patterns.yaml"))
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
     if not isinstance(data, dict):
         raise KnowledgeBaseError(path, "actor patterns must be a YAML mapping")
     return data
@@ -562,6 +566,14 @@ def _discovery_regexes() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[st
         rf"\s+(?P<unit>{_alternation(p['discovery_suffixes'], flexible_space=False)})\b"
     )
     return prefix, suffix, frozenset(p["discovery_stopwords"])
+
+
+@functools.lru_cache(maxsize=1)
+def _discovery_screen() -> LiteralScreen:
+    """Whether a text can hold a discovery: a prefix unit word ("Liwaa", "Jaish") or a suffix
+    one ("Brigade", "Division"); most articles name neither."""
+    prefix, suffix, _ = _discovery_regexes()
+    return LiteralScreen([prefix, suffix])
 
 
 # --------------------------------------------------------------------------------------------
@@ -605,15 +617,16 @@ def discover(text: str, *, known: Sequence[tuple[int, int]] = ()) -> list[Discov
 
 def _discover(text: str, known: _Occupied) -> list[Discovery]:
     prefix, suffix, stop = _discovery_regexes()
+    screen = _discovery_screen().candidates(text)
     occupied = _Occupied(len(text))
     occupied._mask[:] = known._mask
     found: list[Discovery] = []
-    for m in prefix.finditer(text):
+    for m in prefix.finditer(text) if screen & 1 else ():
         start, end = m.start(), m.end("name")
         if occupied.free(start, end):
             found.append(Discovery(name=text[start:end], start=start, end=end, pattern="prefix"))
             occupied.take(start, end)
-    for m in suffix.finditer(text):
+    for m in suffix.finditer(text) if screen & 2 else ():
         end = m.end("unit")
         tokens = [(t.start() + m.start(), t.end() + m.start())
                   for t in re.finditer(r"\S+", text[m.start() : m.start("unit")])]
@@ -755,6 +768,8 @@ class ActorMatcher:
             if acronyms
             else None
         )
+        # Which texts can hold a known acronym, or an office ("Defence Minister") below.
+        self._acronym_screen = LiteralScreen([self._acronym_re]) if self._acronym_re is not None else None
 
         demonyms: dict[str, list[str]] = {}
         for entry in base.entries():
@@ -817,6 +832,7 @@ class ActorMatcher:
             rf"(?P<office>{offices})(?:\s+(?:for|of)\s+(?:the\s+)?{_CAP_TOKEN}(?:\s+{_CAP_TOKEN}){{0,3}})?"
             rf"(?!\s+[A-Z])(?![\w-])"
         )
+        self._office_screen = LiteralScreen([self._office_re])
         self._place_prefixes = frozenset(w.lower() for w in p["place_prefixes"])
         self._place_cue_pattern = rf"\b(?i:{_alternation(p['place_cues'])})"
         self._org_place_cue_pattern = (
@@ -977,7 +993,7 @@ class ActorMatcher:
                     if start == 3 or not text[start - 4].isalnum():
                         start -= 3
                 cands.append(_Cand(start=start, end=stop, kind="actor", source=source, ids=ids, alias=alias))
-        if self._acronym_re is not None:
+        if self._acronym_re is not None and self._acronym_screen is not None and self._acronym_screen.candidates(text):
             for m in self._acronym_re.finditer(text):
                 if self._headline(text, m.start(), m.end()):
                     continue
@@ -1046,7 +1062,7 @@ class ActorMatcher:
                 continue
             cands.append(_Cand(start=start, end=end, kind="person", source="title",
                                alias="title:" + text[title_start:title_end].lower()))
-        for m in self._office_re.finditer(text):
+        for m in self._office_re.finditer(text) if self._office_screen.candidates(text) else ():
             cands.append(_Cand(start=m.start(), end=m.end(), kind="person", source="office",
                                alias=f"office:{m.group('office')}"))
         return cands

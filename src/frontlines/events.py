@@ -53,10 +53,14 @@ import yaml
 
 from frontlines.dates import DateMention
 from frontlines.gazetteer import normalise
+from frontlines.literals import LiteralScreen
 from frontlines.nlp import DOC_TEXT, Sentence
 from frontlines.numbers import FatalityClaim, find_fatalities
 from frontlines.places import translit_key
 from frontlines.records import SUB_EVENT_TYPES, Article, Event, Evidence, Mention, Place, stable_id
+
+# libyaml's parser when PyYAML has it: the same data, read several times faster.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # ACLED's generic actors, by country; their inter codes.
 GENERIC_UNIDENTIFIED = "Unidentified Armed Group ({country})"
@@ -107,6 +111,8 @@ class Lexicon:
     triggers: tuple[tuple[str, re.Pattern[str]], ...]
     # The same patterns, lower-cased and case-sensitive, for lower-cased text: twice as fast.
     triggers_lower: tuple[tuple[str, re.Pattern[str]], ...]
+    # Which of ``triggers_lower`` can match a lower-cased sentence (most cannot).
+    trigger_screen: LiteralScreen
     decisive: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...]
     generic_explosion: re.Pattern[str]
     context: re.Pattern[str]
@@ -124,43 +130,69 @@ class Lexicon:
     irrealis_adjectives: frozenset[str]
     pro_government: re.Pattern[str]
     significant: re.Pattern[str]
+    # Which of the cue patterns (``_CUES`` order, then the attribution cues) can match a
+    # sentence: most sentences hold none of their words.
+    cues: LiteralScreen
+    # ``irrealis_adjectives`` that make an event noun generic ("any attack").
+    generic_modifiers: frozenset[str]
 
 
 def _alternation(patterns: Sequence[str]) -> str:
     return r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\b"
 
 
+# The cue patterns of ``Lexicon.cues``, by bit.
+_CUES = ("uncertainty", "background", "background_words", "pro_government", "significant", "context")
+_UNCERTAIN, _BACKGROUND, _BACKGROUND_WORDS, _PRO_GOVERNMENT, _SIGNIFICANT, _CONTEXT = (1 << k for k in range(len(_CUES)))
+_ATTRIBUTION = len(_CUES)  # the bit of the first attribution cue
+
+
 @functools.lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    raw = yaml.safe_load(resources.files("frontlines.data").joinpath("event_triggers.yaml").read_text("utf-8"))
+    text = resources.files("frontlines.data").joinpath("event_triggers.yaml").read_text("utf-8")
+    raw = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
     triggers = []
     for sub, patterns in raw["sub_event_types"].items():
         if sub not in SUB_EVENT_TYPES:
             raise ValueError(f"event_triggers.yaml: unknown sub-event type {sub!r}")
         triggers.append((sub, re.compile(_alternation(patterns), re.I)))
     words = list(raw["background_words"])
+    triggers_lower = tuple((sub, re.compile(p.pattern.lower())) for sub, p in triggers)
+    cues = {
+        "uncertainty": re.compile("|".join(raw["uncertainty_cues"]), re.I),
+        "background": re.compile("|".join(raw["background_cues"]), re.I),
+        "background_words": re.compile(r"\b(?:" + "|".join(words) + r")\b", re.I),
+        "pro_government": re.compile("|".join(raw["pro_government_cues"]), re.I),
+        "significant": re.compile("|".join(raw["significant_cues"]), re.I),
+        "context": re.compile(_alternation(raw["context_triggers"]), re.I),
+    }
+    attribution = tuple(re.compile(p) for p in raw["attribution_cues"])
+    irrealis_adjectives = frozenset(raw["irrealis_adjectives"])
     return Lexicon(
         triggers=tuple(triggers),
-        triggers_lower=tuple((sub, re.compile(p.pattern.lower())) for sub, p in triggers),
+        triggers_lower=triggers_lower,
+        trigger_screen=LiteralScreen([p for _, p in triggers_lower]),
         decisive=tuple(
             (sub, re.compile(r"\b" + pattern + r"\b", re.I), frozenset(types)) for sub, pattern, types in raw["decisive"]
         ),
-        context=re.compile(_alternation(raw["context_triggers"]), re.I),
+        context=cues["context"],
         generic_explosion=re.compile(r"^(?:" + "|".join(raw["generic_explosions"]) + r")$", re.I),
         anaphoric=frozenset(raw["anaphoric_nouns"]),
         non_event=re.compile("|".join(raw["non_event_cues"]), re.I),
-        uncertainty=re.compile("|".join(raw["uncertainty_cues"]), re.I),
-        attribution=tuple(re.compile(p) for p in raw["attribution_cues"]),
-        background=re.compile("|".join(raw["background_cues"]), re.I),
-        background_words=re.compile(r"\b(?:" + "|".join(words) + r")\b", re.I),
+        uncertainty=cues["uncertainty"],
+        attribution=attribution,
+        background=cues["background"],
+        background_words=cues["background_words"],
         modals=frozenset(raw["irrealis_modals"]),
         intent=tuple(raw["intent_heads"]),
         claims=tuple(raw["claim_heads"]),
         speech=tuple(raw["speech_heads"]),
         realis_xcomp=tuple(raw["realis_xcomp"]),
-        irrealis_adjectives=frozenset(raw["irrealis_adjectives"]),
-        pro_government=re.compile("|".join(raw["pro_government_cues"]), re.I),
-        significant=re.compile("|".join(raw["significant_cues"]), re.I),
+        irrealis_adjectives=irrealis_adjectives,
+        pro_government=cues["pro_government"],
+        significant=cues["significant"],
+        cues=LiteralScreen([cues[name] for name in _CUES] + list(attribution)),
+        generic_modifiers=irrealis_adjectives - {"new", "further", "fresh"},
     )
 
 
@@ -181,8 +213,13 @@ def detect_all(sentence: str) -> list[Trigger]:
     found: list[Trigger] = []
     lower = sentence.lower()
     # Lower-casing keeps offsets for all but a few characters (e.g. "İ"); those fall back.
-    text, triggers = (lower, lex.triggers_lower) if len(lower) == len(sentence) else (sentence, lex.triggers)
-    for sub, pattern in triggers:
+    if len(lower) == len(sentence):
+        text, triggers, screen = lower, lex.triggers_lower, lex.trigger_screen.candidates(lower)
+    else:
+        text, triggers, screen = sentence, lex.triggers, -1
+    for k, (sub, pattern) in enumerate(triggers):
+        if not screen >> k & 1:
+            continue
         for m in pattern.finditer(text):
             if m.end() == m.start() or 1 in taken[m.start() : m.end()]:
                 continue
@@ -195,9 +232,9 @@ def detect_all(sentence: str) -> list[Trigger]:
 CONTEXT = ""  # the sub-event type of a context trigger: taken from the event just reported
 
 
-def _context_triggers(sentence: str, found: list[Trigger]) -> list[Trigger]:
+def _context_triggers(sentence: str, found: list[Trigger], cues: int = -1) -> list[Trigger]:
     out = list(found)
-    for m in lexicon().context.finditer(sentence):
+    for m in lexicon().context.finditer(sentence) if cues & _CONTEXT else ():
         if not any(t.start < m.end() and m.start() < t.end for t in found):
             out.append(Trigger(sub_event_type=CONTEXT, start=m.start(), end=m.end()))
     out.sort(key=lambda t: t.start)
@@ -274,8 +311,9 @@ def event_sentences(text: str, sentences: Sequence[Sentence]) -> list[tuple[Sent
         if _is_heading(stext):
             continue
         trigs = detect_all(stext)
-        if trigs or (out and lex.context.search(stext)):
-            trigs = _context_triggers(stext, trigs)
+        cues = lex.cues.candidates(stext) if trigs or out else 0
+        if trigs or (cues & _CONTEXT and lex.context.search(stext)):
+            trigs = _context_triggers(stext, trigs, cues)
             if trigs:
                 out.append((s, trigs))
     return out
@@ -341,7 +379,8 @@ def _governing_verb(tok: Any) -> Any:
     return t
 
 
-def _frame(doc: Any, trig: Any) -> _Frame:
+def _frame(doc: Any, trig: Any, cues: int = -1) -> _Frame:
+    """``cues``: ``Lexicon.cues`` of the sentence, when the caller has them."""
     lex = lexicon()
     verb = _governing_verb(trig)
     chain = [trig]
@@ -355,44 +394,51 @@ def _frame(doc: Any, trig: Any) -> _Frame:
     # Determiners and adjectives on an event noun: "any attack", "no such action", "future attacks".
     if trig.pos_ in ("NOUN", "PROPN"):
         for child in trig.children:
-            if child.dep_ in ("det", "amod", "neg") and child.lower_ in lex.irrealis_adjectives - {"new", "further", "fresh"}:
+            if child.dep_ in ("det", "amod", "neg") and child.lower_ in lex.generic_modifiers:
                 return _Frame(event=False, reason=f"generic {child.lower_}")
-    speech_seen = False
     for i, c in enumerate(chain):
         word = c.lower_
         is_trig = c.i == trig.i
+        to_clause = False  # has an infinitival "to"
         for child in c.children:
-            cw = child.lower_
-            if child.dep_ in ("aux", "auxpass") and cw in lex.modals and not speech_seen:
-                return _Frame(event=False, reason=f"modal {cw}")
-            if child.dep_ == "neg" and not speech_seen:
+            dep = child.dep_
+            if dep in ("aux", "auxpass"):
+                cw = child.lower_
+                if cw in lex.modals:
+                    return _Frame(event=False, reason=f"modal {cw}")
+                to_clause = to_clause or (dep == "aux" and child.tag_ == "TO")
+            elif dep == "neg":
                 return _Frame(event=False, reason="negated")
-            if child.dep_ == "mark" and cw in ("if", "unless", "whether", "lest") and not speech_seen:
-                return _Frame(event=False, reason=f"condition {cw}")
-        if not is_trig and c.pos_ in ("VERB", "NOUN", "ADJ", "AUX") and not speech_seen:
+            elif dep == "mark":
+                cw = child.lower_
+                if cw in ("if", "unless", "whether", "lest"):
+                    return _Frame(event=False, reason=f"condition {cw}")
+        if not is_trig and c.pos_ in ("VERB", "NOUN", "ADJ", "AUX"):
             if _starts(word, lex.intent) and not (word.startswith("order") and c.dep_ == "pobj"):
                 return _Frame(event=False, reason=f"intent {word}")
             if _starts(word, lex.claims):
                 return _Frame(event=False, reason=f"claim {word}")
         if _is_speech(c) and not is_trig:
             # Past the verb of saying the trigger's own clause ends: what the speaker does
-            # (announce, plan) frames the statement, not the event reported inside it.
-            speech_seen = True
+            # (announce, plan) frames the statement, not the event reported inside it, and
+            # nothing further up the chain can make the trigger a non-event.
+            break
         # "launched an offensive to drive out X": a purpose clause is not (yet) an event.
-        if (
-            c.pos_ == "VERB"
-            and c.dep_ in ("xcomp", "advcl", "acl", "ccomp", "relcl")
-            and any(ch.dep_ == "aux" and ch.tag_ == "TO" for ch in c.children)
-            and not speech_seen
-        ):
+        if c.pos_ == "VERB" and c.dep_ in ("xcomp", "advcl", "acl", "ccomp", "relcl") and to_clause:
             head = c.head.lower_
             if not _starts(head, lex.realis_xcomp) and not (i + 1 < len(chain) and chain[i + 1].lower_ in ("order",)):
                 return _Frame(event=False, reason=f"purpose/intent ({head} to {c.lower_})")
     # Background: habitual or old ("had previously clashed", "have clashed throughout").
     first, last = _subtree_ends(trig if is_adjunct(trig) else verb)
     clause = (first.idx, last.idx + len(last))
+    # The clause and its words are part of the sentence: without a background word there,
+    # none can match.
+    if not cues & _BACKGROUND_WORDS:
+        return _Frame(event=True, background=False, clause=clause)
     background = bool(lex.background_words.search(_doc_text(doc)[clause[0] : clause[1]]))
     for c in chain[1:]:
+        if background:
+            break
         for child in c.children:
             if child.dep_ in ("advmod", "npadvmod") and lex.background_words.fullmatch(child.lower_):
                 background = True
@@ -656,9 +702,9 @@ def _country_focus(mentions: Sequence[Mention]) -> str:
     return counts.most_common(1)[0][0] if counts else ""
 
 
-def _source(sentence: str, article: Article) -> str:
-    for pattern in lexicon().attribution:
-        match = pattern.search(sentence)
+def _source(sentence: str, article: Article, cues: int = -1) -> str:
+    for k, pattern in enumerate(lexicon().attribution, start=_ATTRIBUTION):
+        match = pattern.search(sentence) if cues >> k & 1 else None
         if match:
             src = match.group("src").strip(" ,.")
             return src[4:] if src.lower().startswith("the ") else src
@@ -708,7 +754,9 @@ def _coordinated_claims(text: str, claims: list[FatalityClaim]) -> list[Fatality
 
     extra: list[FatalityClaim] = []
     for c in claims:
-        m = _COORDINATED.search(text[max(0, c.start - 80) : c.start])
+        window = text[max(0, c.start - 80) : c.start]
+        # The pattern ends in "and" before the claim: most windows fail this cheap test.
+        m = _COORDINATED.search(window) if window.rstrip()[-3:].lower() == "and" else None
         if m is None:
             continue
         value = parse_number(m.group("num"))
@@ -964,13 +1012,14 @@ _PERIOD = re.compile(
     re.I,
 )
 _SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "few": 3, "couple of": 2}
+_PERIOD_SCREEN = LiteralScreen([_PERIOD])
 
 
 def _recent_periods(text: str, published: date | None, known: Sequence[DateMention]) -> list[DateMention]:
     """"over the past two days": ACLED codes a span at its midpoint, precision 2 (a form
     ``frontlines.dates`` does not read; the span ends on the publication day)."""
     out = []
-    for m in _PERIOD.finditer(text):
+    for m in _PERIOD.finditer(text) if _PERIOD_SCREEN.candidates(text) else ():
         if any(d.start < m.end() and m.start() < d.end for d in known):
             continue
         word = m.group("n").lower()
@@ -1025,11 +1074,12 @@ def _sentence_drafts(
     lex = lexicon()
     off = sentence.start
     s_actors = _distinct([m for m in actors if _within(m, sentence)])
-    uncertain = bool(lex.uncertainty.search(stext))
-    source = _source(stext, article)
+    cues = lex.cues.candidates(stext)
+    uncertain = bool(cues & _UNCERTAIN and lex.uncertainty.search(stext))
+    source = _source(stext, article, cues)
     deaths, vague = _sentence_fatalities(stext)
     year_bg = False
-    for m in lex.background.finditer(stext):
+    for m in lex.background.finditer(stext) if cues & _BACKGROUND else ():
         year = int(re.search(r"(19|20)\d\d", m.group(0)).group(0))  # type: ignore[union-attr]
         if article.published is None or year < article.published.year:
             year_bg = True
@@ -1053,7 +1103,7 @@ def _sentence_drafts(
     for trig, tok in located:
         sub = trig.sub_event_type
         ttext = stext[trig.start : trig.end]
-        frame = _frame(doc, tok) if tok is not None else _regex_frame(stext, trig)
+        frame = _frame(doc, tok, cues) if tok is not None else _regex_frame(stext, trig)
         if not frame.event:
             continue
         lo, hi = frame.clause
@@ -1181,7 +1231,7 @@ def _sentence_drafts(
         if day and article.published and article.published - day > BACKGROUND_AFTER:
             background = True
         confidence = 0.8 - (0.25 if uncertain else 0.0) - (0.15 if a1 is None and a2 is None else 0.0)
-        pro_gov = bool(lex.pro_government.search(stext))
+        pro_gov = bool(cues & _PRO_GOVERNMENT and lex.pro_government.search(stext))
         sub = _refine(sub, stext, ttext, a1, a2, s_actors)
         for k, place in enumerate(chosen):
             draft_deaths = deaths if (k == 0 and not used_deaths) else 0

@@ -31,6 +31,11 @@ from typing import Any
 
 import yaml
 
+from frontlines.literals import LiteralScreen
+
+# libyaml's parser when PyYAML has it: the same data, read several times faster.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 __all__ = ["FatalityClaim", "conservative_total", "find_fatalities", "parse_number"]
 
 
@@ -50,7 +55,7 @@ class FatalityClaim:
 def _words() -> dict[str, Any]:
     source = resources.files("frontlines").joinpath("data/fatality_words.yaml")
     with source.open("r", encoding="utf-8") as fh:
-        data: dict[str, Any] = yaml.safe_load(fh)
+        data: dict[str, Any] = yaml.load(fh, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
     return data
 
 
@@ -174,6 +179,15 @@ class _Grammar:
     singular_aux: frozenset[str]
     plural_aux: frozenset[str]
     object_verbs: frozenset[str]
+    # Which of gate, active_bare, passive_bare and the numbered patterns can match a sentence.
+    screen: LiteralScreen
+
+
+# Bits of ``_Grammar.screen``; the numbered patterns follow, in their order.
+_GATE = 1
+_ACTIVE_BARE = 1 << 1
+_PASSIVE_BARE = 1 << 2
+_NUMBERED = 3
 
 
 @lru_cache(maxsize=1)
@@ -225,14 +239,19 @@ def _grammar() -> _Grammar:
         ),
         ("noun", rf"\b{num}(?P<np>(?:\s+{word}){{0,2}}?)\s+(?P<verb>{nouns})\b"),
     )
+    # Every claim starts a word: failing fast inside words makes scans cheaper.
+    compiled = tuple((kind, re.compile(rf"(?<!\w)(?=\w)(?:{p})", flags)) for kind, p in numbered)
+    gate = re.compile(_alt(w["death_stems"]), flags)
+    active_bare = re.compile(rf"\b(?P<verb>{active})(?P<np>(?:\s+[a-z][\w'’-]*){{1,4}})", flags)
+    passive_bare = re.compile(
+        rf"\b(?:{aux_phrase}(?P<verb>{passive})|(?P<verb2>died|perished|lost\s+(?:his|her|their)\s+lives?))\b", flags
+    )
     return _Grammar(
-        # Every claim starts a word: failing fast inside words makes scans cheaper.
-        numbered=tuple((kind, re.compile(rf"(?<!\w)(?=\w)(?:{p})", flags)) for kind, p in numbered),
-        gate=re.compile(_alt(w["death_stems"]), flags),
-        active_bare=re.compile(rf"\b(?P<verb>{active})(?P<np>(?:\s+[a-z][\w'’-]*){{1,4}})", flags),
-        passive_bare=re.compile(
-            rf"\b(?:{aux_phrase}(?P<verb>{passive})|(?P<verb2>died|perished|lost\s+(?:his|her|their)\s+lives?))\b", flags
-        ),
+        numbered=compiled,
+        gate=gate,
+        active_bare=active_bare,
+        passive_bare=passive_bare,
+        screen=LiteralScreen([gate, active_bare, passive_bare, *(p for _, p in compiled)]),
         number=re.compile(rf"{num}\b", flags),
         injury_after=re.compile(rf"\s*,?\s*(?:or|and|and/or|&)\s+(?:seriously\s+|critically\s+)?{injury}\b", flags),
         injury_before=re.compile(rf"\b{injury}\s*,?\s*(?:or|and|and/or|&)\s+$", flags),
@@ -304,9 +323,11 @@ def _looks_like_year(sentence: str, start: int, num: str) -> bool:
     return bool(_MONTH_BEFORE.search(before)) or not before.strip()
 
 
-def _numbered(g: _Grammar, sentence: str) -> list[_Found]:
+def _numbered(g: _Grammar, sentence: str, screen: int = -1) -> list[_Found]:
     found: list[_Found] = []
-    for kind, pattern in g.numbered:
+    for k, (kind, pattern) in enumerate(g.numbered):
+        if not screen >> (_NUMBERED + k) & 1:
+            continue
         for m in pattern.finditer(sentence):
             vname = "verb" if m["verb"] is not None else "verb2"
             parsed = _parse(m["num"])
@@ -469,12 +490,14 @@ def _take(cands: list[_Found], used: bytearray) -> list[_Found]:
 def find_fatalities(sentence: str) -> list[FatalityClaim]:
     """Death claims in ``sentence``, in order of position."""
     g = _grammar()
-    if not g.gate.search(sentence):
+    screen = g.screen.candidates(sentence)
+    if not screen & _GATE or not g.gate.search(sentence):
         return []  # most sentences mention no death at all
     used = bytearray(len(sentence))
     # Numbered claims first: an unnumbered reading of the same words never wins.
-    taken = _take(_numbered(g, sentence), used)
-    taken += _take(_bare_active(g, sentence) + _bare_passive(g, sentence), used)
+    taken = _take(_numbered(g, sentence, screen), used)
+    active = _bare_active(g, sentence) if screen & _ACTIVE_BARE else []
+    taken += _take(active + (_bare_passive(g, sentence) if screen & _PASSIVE_BARE else []), used)
     taken.sort(key=lambda c: c[0])
     return [
         FatalityClaim(start=s, end=e, text=sentence[s:e], count=n, vague=v, subject=subj)

@@ -7,6 +7,7 @@ so writing the same result twice changes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -18,7 +19,7 @@ from typing import Any
 
 from frontlines import gazetteer
 from frontlines.errors import StoreError
-from frontlines.records import Article, Event, Evidence, Mention, Relation
+from frontlines.records import Article, Event, Evidence, Mention, Place, Relation
 
 DEFAULT_DB = "frontlines.db"
 
@@ -95,6 +96,23 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
         ),
     ),
 )
+
+
+_EVENT_COLUMNS = (
+    "id", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "actor1_id",
+    "assoc_actor_1", "inter1", "actor2", "actor2_id", "assoc_actor_2", "inter2", "interaction",
+    "country", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision",
+    "fatalities", "source", "notes", "confidence", "background",
+)  # fmt: skip
+# An upsert, not INSERT OR REPLACE: a replace would delete the row and cascade away the
+# evidence other documents hold for the same event.
+_EVENT_UPSERT = (
+    f"INSERT INTO events({','.join(_EVENT_COLUMNS)}) VALUES ({','.join('?' for _ in _EVENT_COLUMNS)})"
+    f" ON CONFLICT(id) DO UPDATE SET {','.join(f'{c}=excluded.{c}' for c in _EVENT_COLUMNS[1:])}"
+)
+# Place fields hold plain strings and numbers: their dict is Place.to_dict() without its
+# generic per-value encoding (a test keeps the two equal).
+_PLACE_FIELDS = tuple(f.name for f in dataclasses.fields(Place))
 
 
 def _now() -> str:
@@ -255,21 +273,10 @@ class Store:
         conn.execute("DELETE FROM relations WHERE id NOT IN (SELECT DISTINCT relation_id FROM relation_evidence)")
 
     def _write_event(self, conn: sqlite3.Connection, event: Event) -> None:
-        row = event.to_dict()
-        columns = [
-            "id", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "actor1_id",
-            "assoc_actor_1", "inter1", "actor2", "actor2_id", "assoc_actor_2", "inter2", "interaction",
-            "country", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision",
-            "fatalities", "source", "notes", "confidence", "background",
-        ]  # fmt: skip
-        placeholders = ",".join("?" for _ in columns)
-        updates = ",".join(f"{c}=excluded.{c}" for c in columns[1:])
-        # An upsert, not INSERT OR REPLACE: a replace would delete the row and cascade away
-        # the evidence other documents hold for the same event.
-        conn.execute(
-            f"INSERT INTO events({','.join(columns)}) VALUES ({placeholders}) ON CONFLICT(id) DO UPDATE SET {updates}",
-            [int(row[c]) if c == "background" else row[c] for c in columns],
-        )
+        row = [getattr(event, c) for c in _EVENT_COLUMNS]
+        row[1] = _iso(event.event_date)
+        row[-1] = int(event.background)
+        conn.execute(_EVENT_UPSERT, row)
         conn.executemany(
             'INSERT OR IGNORE INTO event_evidence(event_id, doc_id, start, "end", text) VALUES (?,?,?,?,?)',
             [(event.id, ev.doc, ev.start, ev.end, ev.text) for ev in event.evidence],
@@ -407,13 +414,17 @@ class Store:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+def _place_dict(place: Place) -> dict[str, object]:
+    return {name: getattr(place, name) for name in _PLACE_FIELDS}
+
+
 def _mention_data(m: Mention) -> str:
     """The JSON ``data`` column of a mention: its place, precision, actor type and value, when set."""
     data: dict[str, object] = {}
     if m.actor_type is not None:
         data["actor_type"] = m.actor_type
     if m.place is not None:
-        data["place"] = m.place.to_dict()
+        data["place"] = _place_dict(m.place)
     if m.geo_precision is not None:
         data["geo_precision"] = m.geo_precision
     if m.value:
