@@ -27,13 +27,11 @@ import ahocorasick
 import yaml
 from rapidfuzz import fuzz, process
 
+from frontlines.datafiles import SAFE_LOADER, load_yaml
 from frontlines.errors import KnowledgeBaseError
 from frontlines.literals import LiteralScreen
 from frontlines.nlp import EntitySpan
 from frontlines.records import RELATION_KINDS, Actor, ActorLink, Mention
-
-# libyaml's parser when PyYAML has it: the same data, read several times faster.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 __all__ = [
     "ActorBase",
@@ -299,7 +297,7 @@ def _entry_problems(raw: Any, *, partial: bool = False) -> list[str]:
     return problems
 
 
-class _Loader(_SAFE_LOADER):  # type: ignore[misc,valid-type]
+class _Loader(SAFE_LOADER):  # type: ignore[misc,valid-type]
     """Safe YAML without implicit timestamps, so a bad date is a validation problem, not a crash.
 
     libyaml's parser when PyYAML has it (reading the knowledge base takes a tenth of the time)."""
@@ -531,7 +529,7 @@ class ActorBase:
 @functools.lru_cache(maxsize=1)
 def _patterns() -> dict[str, Any]:
     path = Path(str(importlib.resources.files("frontlines") / "data" / "actor_patterns.yaml"))
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+    data = load_yaml(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise KnowledgeBaseError(path, "actor patterns must be a YAML mapping")
     return data

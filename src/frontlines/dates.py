@@ -47,10 +47,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
-# libyaml's parser when PyYAML has it: the same data, read several times faster.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from frontlines.datafiles import load_yaml
 
 __all__ = ["DateMention", "find_dateline", "find_dates", "parse_published"]
 
@@ -71,7 +68,7 @@ class DateMention:
 def _words() -> dict[str, Any]:
     source = resources.files("frontlines").joinpath("data/dates_words.yaml")
     with source.open("r", encoding="utf-8") as fh:
-        data: dict[str, Any] = yaml.load(fh, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+        data: dict[str, Any] = load_yaml(fh)
     return data
 
 

@@ -49,8 +49,7 @@ from datetime import date, timedelta
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from frontlines.datafiles import load_yaml
 from frontlines.dates import DateMention
 from frontlines.gazetteer import normalise
 from frontlines.literals import LiteralScreen
@@ -58,9 +57,6 @@ from frontlines.nlp import DOC_TEXT, Sentence
 from frontlines.numbers import FatalityClaim, find_fatalities
 from frontlines.places import translit_key
 from frontlines.records import SUB_EVENT_TYPES, Article, Event, Evidence, Mention, Place, stable_id
-
-# libyaml's parser when PyYAML has it: the same data, read several times faster.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # ACLED's generic actors, by country; their inter codes.
 GENERIC_UNIDENTIFIED = "Unidentified Armed Group ({country})"
@@ -150,7 +146,7 @@ _ATTRIBUTION = len(_CUES)  # the bit of the first attribution cue
 @functools.lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     text = resources.files("frontlines.data").joinpath("event_triggers.yaml").read_text("utf-8")
-    raw = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+    raw = load_yaml(text)
     triggers = []
     for sub, patterns in raw["sub_event_types"].items():
         if sub not in SUB_EVENT_TYPES:

@@ -32,6 +32,7 @@ from typing import Any, Literal, NamedTuple
 
 import yaml
 
+from frontlines.datafiles import load_yaml
 from frontlines.errors import GazetteerError
 from frontlines.records import stable_id
 
@@ -275,8 +276,7 @@ def load_data(name: str) -> Any:
     """A packaged ``data/places_<name>.yaml`` file, parsed once."""
     path = resources.files("frontlines") / "data" / f"places_{name}.yaml"
     try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+        return load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise GazetteerError(str(path), f"cannot read packaged data: {exc}") from exc
 

@@ -31,15 +31,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from frontlines.actors import ActorBase
+from frontlines.datafiles import load_yaml
 from frontlines.literals import LiteralScreen
 from frontlines.nlp import Sentence
 from frontlines.records import SYMMETRIC_RELATIONS, Article, Event, Evidence, Mention, Relation, stable_id
-
-# libyaml's parser when PyYAML has it: the same data, read several times faster.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 __all__ = [
     "HOSTILE_EVENT_TYPES",
@@ -116,7 +112,7 @@ def load_patterns(path: Path | None = None) -> _Patterns:
     """Compile a relation-pattern file (the built-in one by default)."""
     if path is None:
         path = Path(str(importlib.resources.files("frontlines") / "data" / "relation_patterns.yaml"))
-    data: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+    data: dict[str, Any] = load_yaml(path.read_text(encoding="utf-8"))
     macros = {k: str(v) for k, v in (data.get("macros") or {}).items()}
     rules = []
     for raw in data.get("patterns") or ():
