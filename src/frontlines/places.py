@@ -274,12 +274,13 @@ _POSSESSIVE = re.compile(r"[A-Z][\w.-]*['’]s[ ]")
 _NAME_POSSESSIVE = re.compile(r"[A-Z][\w.-]*['’]s[ ][A-Z]")
 # A capitalised name before "district", "neighbourhood" or "quarter" names a part of a town:
 # "clashes in the Sheikh Maqsoud neighbourhood", "the Bab al-Nairab district of Aleppo".
-_NAME_WORD = r"(?:(?:al|el|ad|ar|as|ash|at|az|an|ed|es|et|ez|en)-)?[A-Z][\w'’]*(?:-[\w'’]+)*"
+_ARABIC_ARTICLE = r"(?:al|el|ad|ar|as|ash|at|az|an|ed|es|et|ez|en)"
+_NAME_WORD = rf"(?:{_ARABIC_ARTICLE}-)?[A-Z][\w'’]*(?:-[\w'’]+)*"
 _DISTRICT = re.compile(
     rf"(?<![\w'’.-]){_NAME_WORD}(?:[ ](?:(?:al|el|bin|ibn|abu|bani|umm|de|la|of)[ ])?{_NAME_WORD}){{0,3}}"
     r"[ ](?:districts?|neighbou?rhoods?|quarter)(?![\w'’-])"
 )
-_ARTICLE_ONLY = re.compile(r"(?:(?i:al|el|ad|ar|as|ash|at|az|an|ed|es|et|ez|en)[- ])?")
+_ARTICLE_ONLY = re.compile(rf"(?:(?i:{_ARABIC_ARTICLE})[- ])?")
 # First words that say what kind of district it is or when, not where: "Congressional
 # district", "Fourth quarter", "On Monday neighbourhood watch".
 _DISTRICT_KINDS = frozenset(
