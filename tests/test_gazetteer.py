@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 
 from frontlines.errors import GazetteerError
 from frontlines.gazetteer import (
+    _TOKEN,
     SCHEMA,
     _prune_default_caches,
+    _slow_normalise_with_offsets,
     _valid_cache,
     admin_for_point,
     build_default,
@@ -188,6 +190,22 @@ def test_normalise_agrees_with_offset_version(text: str) -> None:
     assert len(offsets) == len(folded)
     assert offsets == sorted(offsets)
     assert all(0 <= o < len(text) for o in offsets)
+
+
+@given(st.text(alphabet=st.sampled_from(list("abXY19 éÉçĀḩßﬁ\u0301'’ʿ-,. \t")), max_size=40))
+def test_offset_version_fast_paths_agree_with_char_by_char(text: str) -> None:
+    # The word-at-a-time layout must give what folding each character does.
+    assert normalise_with_offsets(text) == _slow_normalise_with_offsets(list(_TOKEN.finditer(text)))
+
+
+def test_offsets_map_folded_words_back_to_the_text() -> None:
+    text = "Near Ma'arrat, Ḩamāh and HOMS."
+    folded, offsets = normalise_with_offsets(text)
+    assert folded == "near maarrat hamah and homs"
+    start = folded.index("hamah")
+    assert text[offsets[start]:offsets[start + 4] + 1] == "Ḩamāh"
+    start = folded.index("maarrat")
+    assert text[offsets[start]:offsets[start + 6] + 1] == "Ma'arrat"
 
 
 @pytest.fixture(scope="module")

@@ -77,3 +77,13 @@ def test_the_parse_model_leaves_out_what_ingest_never_uses() -> None:
     full = load_model(parser=True, ner=True)
     for a, b in zip(lean.pipe(SENTENCES), full.pipe(SENTENCES), strict=True):
         assert [(t.tag_, t.pos_, t.dep_, t.head.i) for t in a] == [(t.tag_, t.pos_, t.dep_, t.head.i) for t in b]
+
+
+def test_the_tokenizer_built_from_empty_is_the_models_own() -> None:
+    # load_model starts from an empty tokenizer and reads the model's: same rules, same tokens.
+    ours = load_model(parser=True, ner=False).tokenizer
+    theirs = _reference().tokenizer
+    assert ours.to_bytes() == theirs.to_bytes()
+    text = "Mr. Smith's men can't hold the U.S.-backed base; 3km away, at 5pm (e.g. near al-Bab)."
+    assert [t.text for t in ours(text)] == [t.text for t in theirs(text)]
+    assert ["ca", "n't"] == [t.text for t in ours("can't")]

