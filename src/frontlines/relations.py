@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -534,11 +535,16 @@ def from_sentences(
     patterns = _patterns()
     found: list[_Found] = []
     parsed: list[tuple[Sentence, list[_Ent], date | None, int]] = []
+    # Each sentence looks only at the mentions that start inside it (found by bisection in
+    # the order _entities reads them), not at every mention of the article.
+    order = sorted(range(len(mentions)), key=lambda i: (mentions[i].start, -mentions[i].end))
+    starts = [mentions[i].start for i in order]
     for sentence in sentences:
-        ents = _entities(text, sentence, mentions, base)
+        inside = order[bisect_left(starts, sentence.start) : bisect_left(starts, sentence.end)]
+        ents = _entities(text, sentence, [mentions[i] for i in inside], base)
         if not ents:
             continue
-        day, precision = _sentence_date(sentence, mentions, article)
+        day, precision = _sentence_date(sentence, [mentions[i] for i in sorted(inside)], article)
         found.extend(_affiliate_mentions(text, sentence, ents, base, day, precision))
         found.extend(_role_mentions(ents, sentence, base, day, precision, patterns))
         if len({e.key for e in ents}) < 2:
