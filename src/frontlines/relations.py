@@ -468,14 +468,18 @@ def _dependency_relations(text: str, items: Sequence[tuple[Sentence, list[_Ent],
             return found
 
         for token in doc:
+            pos = token.pos_
+            verb = pos in ("VERB", "AUX") and patterns.hostile_verbs.match(token.lower_)
+            if not (verb or (pos == "NOUN" and patterns.hostile_nouns.match(token.lower_))):
+                continue
             pairs: list[tuple[list[_Ent], list[_Ent]]] = []
             if any(c.dep_ == "neg" for c in token.children):
                 continue
-            if token.pos_ in ("VERB", "AUX") and patterns.hostile_verbs.match(token.lower_):
+            if verb:
                 if any(c.lower_ in ("alongside", "together") for c in token.subtree):
                     continue
                 pairs.append((subjects(token), objects(token)))
-            elif token.pos_ == "NOUN" and patterns.hostile_nouns.match(token.lower_):
+            else:  # a hostile noun
                 subj: list[_Ent] = []
                 for child in token.children:
                     if child.dep_ == "poss":
