@@ -328,6 +328,7 @@ class _Row(NamedTuple):
     population: int = 0
     source: str = ""
     names: tuple[tuple[str, str], ...] = ()  # (alias, kind)
+    norm: str | None = None  # ``normalise(name)`` when the maker has it already
 
 
 _PlaceRow = tuple[Any, ...]
@@ -337,7 +338,10 @@ _NameRow = tuple[str, str, str]
 def _prepare(rows: Iterable[_Row]) -> tuple[list[_PlaceRow], list[_NameRow]]:
     """The ``places`` and ``place_names`` rows of ``rows`` (names sorted, as inserted)."""
     rows = list(rows)
-    norms = normalise_many([row.name for row in rows])
+    norms = [row.norm for row in rows]
+    todo = [i for i, norm in enumerate(norms) if norm is None]
+    for i, norm in zip(todo, normalise_many([rows[i].name for i in todo]), strict=True):
+        norms[i] = norm
     aliases = [(alias, kind) for row in rows for alias, kind in row.names]
     keys = iter(normalise_many([alias for alias, kind in aliases if kind != "abbrev"]))
     place_rows: list[_PlaceRow] = []
@@ -482,8 +486,9 @@ def _default_rows() -> Iterator[_Row]:
             names=tuple((a, "alt") for a in region.get("aliases") or ()),
         )
 
-    initials = [key[:1] for key in normalise_many([city["name"] for city in cities.values()])]
-    for city, initial in zip(cities.values(), initials, strict=True):
+    keys = normalise_many([city["name"] for city in cities.values()])
+    for city, key in zip(cities.values(), keys, strict=True):
+        initial = key[:1]
         cc = city["countrycode"]
         # Towns under 15,000 people keep only plain-ASCII alternates with the name's initial:
         # transliteration variants (Maarat/Maaret/Ma'arrat) share it, while the long tail of
@@ -501,7 +506,7 @@ def _default_rows() -> Iterator[_Row]:
             admin1=state_name.get(city.get("admin1code", ""), "") if cc == "US" else "",
             feature="capital" if city["geonameid"] in capitals else "populated_place",
             population=int(city.get("population") or 0), source=DEFAULT_SOURCE,
-            names=tuple((a, "alt") for a in sorted(alts)),
+            names=tuple((a, "alt") for a in sorted(alts)), norm=key,
         )
 
 
