@@ -83,7 +83,8 @@ def test_the_tokenizer_built_from_empty_is_the_models_own() -> None:
     # load_model starts from an empty tokenizer and reads the model's: same rules, same tokens.
     ours = load_model(parser=True, ner=False).tokenizer
     theirs = _reference().tokenizer
-    assert ours.to_bytes() == theirs.to_bytes()
+    # The rules, not the vocabulary (which grows with every text the model has read).
+    assert ours.to_bytes(exclude=["vocab"]) == theirs.to_bytes(exclude=["vocab"])
     text = "Mr. Smith's men can't hold the U.S.-backed base; 3km away, at 5pm (e.g. near al-Bab)."
     assert [t.text for t in ours(text)] == [t.text for t in theirs(text)]
     assert ["ca", "n't"] == [t.text for t in ours("can't")]
