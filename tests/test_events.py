@@ -6,6 +6,7 @@ parser is used, as in the pipeline)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -80,9 +81,21 @@ def mentions_for(text: str) -> list[Mention]:
     return sorted(found, key=lambda m: m.start)
 
 
-def code(text: str, published: date | None = date(2015, 8, 11), outlet: str = "Test Wire") -> list[Event]:
+def code(
+    text: str, published: date | None = date(2015, 8, 11), outlet: str = "Test Wire",
+    extra: dict[str, tuple[Place, int]] | None = None,
+) -> list[Event]:
+    """``extra``: more places for this text only, alias -> (place, geo precision)."""
     article = Article(id=Article.content_id(text), external_id="t", text=text, published=published, outlet=outlet)
-    return code_events(article, split_sentences(text), mentions_for(text), find_dates(text, published=published))
+    mentions = mentions_for(text)
+    for alias, (place, precision) in (extra or {}).items():
+        mentions += [
+            Mention(start=m.start(), end=m.end(), text=m.group(0), kind="place", resolved_id=place.id, name=place.name,
+                    place=place, geo_precision=precision)
+            for m in re.finditer(rf"\b{re.escape(alias)}\b", text)
+        ]
+    mentions.sort(key=lambda m: m.start)
+    return code_events(article, split_sentences(text), mentions, find_dates(text, published=published))
 
 
 def news(text: str, **kw: object) -> list[Event]:
@@ -318,6 +331,54 @@ def test_a_town_in_a_province_named_like_its_capital_is_one_event() -> None:
     assert both == {"Saraqib", "Idlib"}
 
 
+def test_a_named_quarter_of_a_city_is_not_the_province_of_the_other_towns() -> None:
+    # "Aleppo" is a city and a province: its quarter, placed at the city, contains no town.
+    quarter = {"Bustan district": (_place("Aleppo", 36.20, 37.16, "Aleppo"), 2)}
+    text = "On Sunday ISIS suicide bombers killed four rebels in the Bustan district and in Tal Rifaat."
+    events = news(text, extra=quarter)
+    assert sorted((e.location, e.fatalities) for e in events) == [("Aleppo", 4), ("Tall Rifat", 0)]
+
+
+def test_an_unplaced_event_falls_back_to_the_story_place_not_the_country() -> None:
+    syria = {"Syria": (_place("Syria", 35.0, 38.0, "", feature="country"), 3)}
+    text = (
+        "On Sunday ISIS seized Umm Housh and the farms near Umm Housh from the Levant Front, the largest "
+        "rebel group in Syria. On Monday Nusra captured a hill from ISIS."
+    )
+    hill = [e for e in news(text, extra=syria) if e.actor1 == "Jabhat al-Nusra"]
+    assert [(e.location, e.geo_precision) for e in hill] == [("Umm Hawsh", 2)]
+    # A foreign capital named as often is not where a Syrian story's events happened.
+    ankara = {**syria, "Ankara": (replace(_place("Ankara", 39.93, 32.86, "Ankara"), country="Turkey"), 1)}
+    abroad = "Officials in Ankara spoke of a safe zone; Ankara wants it soon. " + text
+    hill = [e for e in news(abroad, extra=ankara) if e.actor1 == "Jabhat al-Nusra"]
+    assert [e.location for e in hill] == ["Umm Hawsh"]
+    # A place named once is no focus of the story: the last place stays.
+    once = text.replace(" and the farms near Umm Housh", "")
+    hill = [e for e in news(once, extra=syria) if e.actor1 == "Jabhat al-Nusra"]
+    assert [e.location for e in hill] == ["Syria"]
+
+
+def test_a_place_in_another_events_clause_does_not_place_this_one() -> None:
+    text = (
+        '"Clashes are taking place in Atarib," an activist said, '
+        'adding that "ISIS has carried out suicide attacks on the rebels."'
+    )
+    placed = {(e.sub_event_type, e.location, e.geo_precision) for e in news(text)}
+    assert ("Armed clash", "Al Atarib", 1) in placed
+    assert {p[1:] for p in placed if p[0] == "Suicide bomb"} == {("", None)}  # not at the clashes' town
+
+
+def test_a_summary_told_before_its_details_is_the_same_event() -> None:
+    text = (
+        '"Clashes are taking place in Atarib," an activist said, '
+        'adding that "ISIS has carried out suicide attacks on the rebels." '
+        "On Sunday ISIS suicide bombers struck the rebels in Tal Rifaat."
+    )
+    bombs = [e for e in news(text) if e.sub_event_type == "Suicide bomb"]
+    assert [e.location for e in bombs] == ["Tall Rifat"]
+    assert len(bombs[0].evidence) == 2
+
+
 def test_a_capture_in_another_province_stays_its_own_event() -> None:
     text = (
         "On Sunday ISIS seized Umm Housh from the Levant Front. "
@@ -441,6 +502,11 @@ def test_claims_about_different_groups_are_added() -> None:
 def test_competing_reports_give_the_lowest() -> None:
     text = "On Sunday ISIS attacked the Levant Front in Tal Rifaat, killing 40 fighters. Activists said 25 fighters were killed in the attack."
     assert one(text).fatalities == 25
+
+
+def test_groups_killed_by_one_verb_are_added_not_repeated() -> None:
+    e = one("On Sunday Nusra attacked ISIS in Tal Rifaat, killing 12 militants and 4 foreign fighters.")
+    assert e.fatalities == 16
 
 
 def test_deaths_without_a_number() -> None:

@@ -243,6 +243,50 @@ def test_several_claims_in_one_sentence() -> None:
     assert claims[0].start < claims[1].start
 
 
+@pytest.mark.parametrize(
+    ("sentence", "count"),
+    [
+        ("Between 20 and 30 fighters were killed.", 20),
+        ("20 to 30 fighters were killed.", 20),
+        ("Two or three people were killed.", 2),
+        ("The death toll rose from 20 to 30.", 30),  # an updated toll, not a range
+    ],
+)
+def test_a_range_counts_its_lower_bound(sentence: str, count: int) -> None:
+    assert one(sentence).count == count
+
+
+def test_groups_joined_to_the_object_of_a_death_verb_are_separate_claims() -> None:
+    claims = find_fatalities("The clashes killed 10 soldiers and 15 militants in the village.")
+    assert [(c.count, c.subject) for c in claims] == [(10, "soldiers"), (15, "militants")]
+    claims = find_fatalities("The shelling killed 4 children and 2 women as well as 3 men.")
+    assert [c.count for c in claims] == [4, 2, 3]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The strike killed 10 soldiers and 15 wounded.",
+        "The strike killed 10 soldiers and 15 others were injured.",
+        "The strike killed 40 people and 15 of them were children.",
+    ],
+)
+def test_injured_or_partitive_groups_after_the_dead_are_not_added(sentence: str) -> None:
+    assert [c.count for c in find_fatalities(sentence)] == [10 if "10" in sentence else 40]
+
+
+@pytest.mark.parametrize(
+    "sentence", ["Eight pupils between 7 and 12 years old were killed.", "Pupils 12 years of age were killed."]
+)
+def test_an_age_is_not_a_toll(sentence: str) -> None:
+    assert all(c.count not in (7, 12) for c in find_fatalities(sentence))
+
+
+def test_an_attacker_killing_himself_is_one_of_the_dead() -> None:
+    c = one("The bomber killed himself and four others at the checkpoint.")
+    assert (c.text, c.count) == ("killed himself and four others", 5)
+
+
 # -------------------------------------------------------------- conservative_total
 
 

@@ -22,10 +22,14 @@ How a sentence becomes events:
    ACLED's generic actors ("Unidentified Armed Group (Syria)", "Civilians (Syria)",
    "Protesters (Syria)", "Rioters (Syria)") stand in when nothing is named.
 4. One event per named place in the trigger's clause (an offensive on three villages is three
-   events), regions dropped when a town inside them is named; the date comes from the
-   clause, the sentence, or the paragraph, else the publication day at precision 2.
+   events), regions dropped when a town inside them is named (a named quarter of a city is
+   no region); without one, the sentence's places outside other events' clauses; else, at
+   precision 2, the last place named, or the article's main place (named more than once)
+   when that was a country or there was none. The date comes from the clause, the sentence,
+   or the paragraph, else the publication day at precision 2.
 5. ACLED atomicity over the article: drafts with the same day, place, actor pair and event
-   type are one event (a territory change absorbs the armed clash in the same place).
+   type are one event (a territory change absorbs the armed clash in the same place); a
+   summary with no place or date of its own is the event detailed right after it.
 6. Fatalities: deaths only (``frontlines.numbers``); claims about different groups in one
    sentence are added, competing sentences about one event give the lowest; unnumbered
    deaths count 3, or 10 for a significant attack; a fatality sentence that only refers back
@@ -690,6 +694,8 @@ class _Draft:
     pro_government: bool
     own_place: bool = True
     own_date: bool = True
+    # No place in the sentence: placed at the story's last or main place.
+    context_place: bool = False
     extra_evidence: list[Sentence] = field(default_factory=list)
 
 
@@ -755,6 +761,8 @@ def _coordinated_claims(text: str, claims: list[FatalityClaim]) -> list[Fatality
         m = _COORDINATED.search(window) if window.rstrip()[-3:].lower() == "and" else None
         if m is None:
             continue
+        if any(o is not c and c.start - len(window) + m.start() < o.end <= c.start for o in claims):
+            continue  # the group before "and" is a claim of its own ("killed 12 soldiers and 4 militiamen")
         value = parse_number(m.group("num"))
         if not value:
             continue
@@ -795,6 +803,8 @@ def _sentence_fatalities(text: str) -> tuple[int, bool]:
 # Between a town and a place named after the town's province: "Al-Dana, an ISIS stronghold in
 # Idlib", "Saraqib in Idlib" (not "Saraqib and Idlib": two places).
 _IN_CONTAINER = re.compile(r"(?:(?!\b(?:and|or|as well as)\b)[^.;:!?]){0,60}\bin\s+(?:the\s+)?$", re.I)
+_QUARTER = re.compile(r"\b(?:district|neighbou?rhood|quarter)s?$", re.I)
+_REGION_FEATURES = ("admin1", "admin2", "country", "region")
 
 
 def _drop_containers(places: list[Mention], text: str = "") -> list[Mention]:
@@ -816,13 +826,16 @@ def _drop_containers(places: list[Mention], text: str = "") -> list[Mention]:
     out = []
     for m in places:
         p = m.place
-        contained = any(
+        # A named quarter placed at its town ("the Al-Shaar district" at Aleppo) is a part of
+        # that town, not the province the town names: it contains no other town.
+        quarter = bool(_QUARTER.search(m.text)) and p is not None and p.feature not in _REGION_FEATURES
+        contained = not quarter and any(
             o is not m and o.place is not None and p is not None and p.name and key(p.name)
             and key(p.name) in {key(o.place.admin1), key(o.place.admin2), key(o.place.country)}
-            and (o.geo_precision or 1) < (m.geo_precision or 1) + (1 if p.feature in ("admin1", "admin2", "country", "region") else 0)
+            and (o.geo_precision or 1) < (m.geo_precision or 1) + (1 if p.feature in _REGION_FEATURES else 0)
             for o in places
         )
-        contained = contained or bool(text) and any(
+        contained = contained or not quarter and bool(text) and any(
             o.start < m.start and o.place is not None and p is not None and key(p.name)
             and (same_area(p.name, o.place.admin1) or same_area(p.name, o.place.admin2))
             and _IN_CONTAINER.fullmatch(text, o.end, m.start) is not None
@@ -836,6 +849,28 @@ def _drop_containers(places: list[Mention], text: str = "") -> list[Mention]:
             continue
         out.append(m)
     return out or places[:1]
+
+
+def _is_local(m: Mention | None) -> bool:
+    """A place that can stand for where an unplaced event happened: not a country, and not a
+    region outside any country ("the Levant", "the Middle East")."""
+    place = m.place if m is not None else None
+    return place is not None and bool(place.country) and place.feature not in ("country", "continent")
+
+
+def _story_place(text: str, places: Sequence[Mention], focus: str) -> Mention | None:
+    """The place the article is about: its most often named local place in the country of
+    focus (the first named on a tie), when it is named more than once (one mention is no focus)."""
+    counts: Counter[str] = Counter()
+    first: dict[str, Mention] = {}
+    for m in places:
+        local = _is_local(m) and m.place is not None and m.place.country == focus
+        if local and text[m.end : m.end + 6].lower() not in ("-based", "–based"):
+            key = m.resolved_id or m.name
+            counts[key] += 1
+            first.setdefault(key, m)
+    best = counts.most_common(1)
+    return first[best[0][0]] if best and best[0][1] > 1 else None
 
 
 def _dedupe_places(places: list[Mention]) -> list[Mention]:
@@ -887,6 +922,7 @@ def code_events(
     parsed = {c[0]: (c[1], c[2], given[(c[0].start, c[0].end)]) for c in chosen}
 
     last_place: Mention | None = None
+    story_place = _story_place(text, places, focus)
     last_date: DateMention | None = None
     story_date: DateMention | None = None  # the last recent date of the article
     last_paragraph = -1
@@ -907,7 +943,8 @@ def code_events(
         if sentence in parsed:
             _, trigs, doc = parsed[sentence]
             new = _sentence_drafts(
-                article, sentence, stext, trigs, doc, actors, s_places, s_dates, last_place, last_date,
+                article, sentence, stext, trigs, doc, actors, s_places, s_dates,
+                last_place if _is_local(last_place) else story_place or last_place, last_date,
                 last_paragraph_background, focus, prev_sub, drafts,
             )
             if new:
@@ -931,6 +968,7 @@ def code_events(
         elif any(d.date is None and d.precision == 3 for d in s_dates):
             last_paragraph_background = True
     drafts = _corefer(drafts)
+    drafts = _corefer_ahead(drafts)
     _date_told_events(drafts)
     if model is not None:
         drafts = _rerank(drafts, model, text)
@@ -978,6 +1016,35 @@ def _corefer(drafts: list[_Draft]) -> list[_Draft]:
             target.extra_evidence.append(d.sentence)
         target.background = target.background and d.background
     return kept
+
+
+def _corefer_ahead(drafts: list[_Draft]) -> list[_Draft]:
+    """A summary told just before its details is one event with them: a mention with no place
+    in its sentence and no date ("ISIS has resorted to suicide attacks"), when the next event
+    told (same or next paragraph) is of the same type, between the same actors and has a place
+    of its own ("suicide bombings in Hureitan over the past two days"), adds to that event."""
+    absorbed: set[int] = set()
+    for i, d in enumerate(drafts):
+        if not d.context_place or d.own_date or not _keys(d):
+            continue
+        kind = SUB_EVENT_TYPES[d.sub_event_type]
+        # The details follow at once: the next event told after the summary's sentence.
+        later = next((e for e in drafts[i + 1 :] if e.sentence != d.sentence), None)
+        if (
+            later is None
+            or SUB_EVENT_TYPES[later.sub_event_type] != kind
+            or not later.own_place
+            or later.sentence.paragraph - d.sentence.paragraph > 1
+            or later.background != d.background
+            or not _keys(d) <= _keys(later)
+        ):
+            continue
+        if d.fatalities:
+            _add_deaths(later, d.fatalities, d.fatal_vague, d.sentence)
+        elif d.sentence not in later.extra_evidence:
+            later.extra_evidence.append(d.sentence)
+        absorbed.add(i)
+    return [d for i, d in enumerate(drafts) if i not in absorbed]
 
 
 def _date_told_events(drafts: list[_Draft]) -> None:
@@ -1096,10 +1163,10 @@ def _sentence_drafts(
         located = [(t, k) for t, k in located if k.i not in heads_of_specific or t.sub_event_type != "Armed clash"]
     drafts: list[_Draft] = []
     used_deaths = False
-    for trig, tok in located:
+    frames = [_frame(doc, tok, cues) if tok is not None else _regex_frame(stext, trig) for trig, tok in located]
+    for (trig, tok), frame in zip(located, frames, strict=True):
         sub = trig.sub_event_type
         ttext = stext[trig.start : trig.end]
-        frame = _frame(doc, tok, cues) if tok is not None else _regex_frame(stext, trig)
         if not frame.event:
             continue
         lo, hi = frame.clause
@@ -1206,7 +1273,19 @@ def _sentence_drafts(
             sub = prev_sub
         # Places: those in the trigger's clause, one event each; else the sentence's; else context.
         adjunct = tok is not None and is_adjunct(tok)
-        pool = clause_places if (clause_places or adjunct) else [m for m in s_places if _is_location(doc, tok, m, off)]
+        if clause_places or adjunct:
+            pool = clause_places
+        else:
+            # A place in the clause of another event of the sentence is where that event
+            # happened ("fighting is taking place in X," he said, adding that "ISIS has
+            # resorted to suicide attacks"): it does not place this one.
+            others = [
+                f.clause for f in frames if f.event and f is not frame and not f.clause[0] <= trig.start < f.clause[1]
+            ]
+            pool = [
+                m for m in s_places
+                if _is_location(doc, tok, m, off) and not any(a <= m.start - off < b for a, b in others)
+            ]
         chosen: list[Mention | None] = list(_drop_containers(_dedupe_places(pool), article.text))
         # A region or country is not enough to tell two mentions of one event apart.
         own_place = any(m is not None and (m.geo_precision or 1) < 3 for m in chosen)
@@ -1250,6 +1329,7 @@ def _sentence_drafts(
                     pro_government=pro_gov,
                     own_place=own_place,
                     own_date=own_date,
+                    context_place=precision_default != 1,
                 )
             )
         if deaths:

@@ -7,6 +7,11 @@ Choices (all tested in tests/test_numbers.py; the words live in
 * A qualified number is coded as stated: "more than 50" and "at least 50" -> 50 (the
   lower bound the text gives); "nearly 40", "almost 40", "up to 40", "about 40" -> 40
   (no lower bound is given, and subtracting would invent precision).
+* A range counts its lower bound ("between 20 and 30", "20 to 30", "two or three" -> the
+  lower); "from 20 to 30" is an updated toll, not a range. An age ("12 years old") is no toll.
+* Groups joined to the object of one death verb are separate claims ("killed 10 soldiers
+  and 15 militants"), unless wounded ("and 15 others were injured") or a part of the first
+  ("and 5 of them"); "killed himself and four others" counts the attacker too (5).
 * Vague quantities take fixed values: "dozens" 12, "tens" 10, "scores" 20, "hundreds"
   100, "thousands" 1000, "several"/"a few"/"many" 3. "a dozen" is 12 and not vague.
 * An unnumbered death of one person ("a civilian was killed", "killed the commander")
@@ -160,6 +165,13 @@ class _Grammar:
     active_bare: re.Pattern[str]
     passive_bare: re.Pattern[str]
     number: re.Pattern[str]
+    # A lower bound before the counted number: "between 20 and", "two or", "20 to", "20-".
+    range_before: re.Pattern[str]
+    # A second group counted by the same verb: "killed 10 soldiers and 15 militants".
+    and_more: re.Pattern[str]
+    injury: frozenset[str]
+    # An injury verb after a group: "and 30 others were wounded" counts no deaths.
+    injured_next: re.Pattern[str]
     injury_after: re.Pattern[str]
     injury_before: re.Pattern[str]
     word: re.Pattern[str]
@@ -214,7 +226,8 @@ def _grammar() -> _Grammar:
     flags = re.IGNORECASE
 
     numbered = (
-        ("active", rf"\b(?P<verb>{active})\s+{num}{np4}"),
+        # "killing himself and four others": the attacker is one of the dead.
+        ("active", rf"\b(?P<verb>{active})\s+(?P<self>(?:him|her)self\s+(?:and|along\s+with)\s+)?{num}{np4}"),
         (
             "passive",
             rf"\b{num}(?P<np>(?:\s+{word}){{0,5}}?)(?:\s*,[^,.;]{{1,60}},)?\s+{aux_phrase}(?P<verb>{passive})\b",
@@ -249,6 +262,14 @@ def _grammar() -> _Grammar:
         passive_bare=passive_bare,
         screen=LiteralScreen([gate, active_bare, passive_bare, *(p for _, p in compiled)]),
         number=re.compile(rf"{num}\b", flags),
+        range_before=re.compile(
+            rf"(?:\b(?P<between>between)\s+|(?P<from>\bfrom)\s+|(?<![\w,.-]))"
+            rf"(?P<low>\d{{1,3}}(?:,\d{{3}})+|\d+|{wordnum})\s*(?P<link>-|–|\bto\b|\bor\b|\band\b)\s*$",
+            flags,
+        ),
+        and_more=re.compile(rf"\s*,?\s+(?:and|as\s+well\s+as)\s+{num}{np4}", flags),
+        injured_next=re.compile(rf"\s+(?:(?:{aux}|{adverbs}|seriously|critically|also)\s+)*{injury}\b", flags),
+        injury=frozenset(_norm(v) for v in w["injury_words"]),
         injury_after=re.compile(rf"\s*,?\s*(?:or|and|and/or|&)\s+(?:seriously\s+|critically\s+)?{injury}\b", flags),
         injury_before=re.compile(rf"\b{injury}\s*,?\s*(?:or|and|and/or|&)\s+$", flags),
         word=re.compile(r"[A-Za-z0-9][\w'’-]*|[^\w\s]"),
@@ -305,6 +326,8 @@ _Found = tuple[int, int, int, bool, str]  # start, end, count, vague, subject
 
 
 _YEAR = re.compile(r"(1[89]|20)\d\d")
+# An age, not a toll: "students between 7 and 12 years old were killed".
+_AGE = re.compile(r"[\s-]+years?[\s-]+old\b|\s+years\s+of\s+age\b", re.I)
 _MONTH_BEFORE = re.compile(
     r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2}(st|nd|rd|th)?,?\s+)?$", re.I
 )
@@ -329,7 +352,7 @@ def _numbered(g: _Grammar, sentence: str, screen: int = -1) -> list[_Found]:
             parsed = _parse(m["num"])
             if parsed is None or parsed[0] == 0:
                 continue
-            if _looks_like_year(sentence, m.start("num"), m["num"]):
+            if _looks_like_year(sentence, m.start("num"), m["num"]) or _AGE.match(sentence, m.end("num")):
                 continue
             if _ambiguous(g, sentence, m.start(vname), m.end(vname)) or _negated(g, sentence, m.start()):
                 continue
@@ -344,7 +367,53 @@ def _numbered(g: _Grammar, sentence: str, screen: int = -1) -> list[_Found]:
             if kind in ("active", "head") and np:
                 # End the phrase with the counted noun, not trailing place words.
                 end = m.start("np") + _np_extent(np, subject)
-            found.append((m.start(), end, parsed[0], parsed[1], subject))
+            start, count, vague = m.start(), parsed[0], parsed[1]
+            low = _range_low(g, sentence, m.start("num"))
+            if low is not None:
+                # "between 20 and 30 were killed": ACLED takes the most conservative figure.
+                start, count, vague = min(start, low[0]), min(count, low[1]), False
+            if m.groupdict().get("self"):
+                count += 1
+            found.append((start, end, count, vague, subject))
+            if kind == "active":
+                found.extend(_and_more(g, sentence, end))
+    return found
+
+
+def _range_low(g: _Grammar, sentence: str, start: int) -> tuple[int, int] | None:
+    """(start, value) of the lower bound of a range ending at ``start``, if there is one.
+
+    "from 20 to 30" is a change (a toll updated), and "20 and 30" without "between" two
+    numbers, not ranges.
+    """
+    m = g.range_before.search(sentence, max(0, start - 40), start)
+    if m is None or m["from"] or (m["link"].lower() == "and" and not m["between"]):
+        return None
+    parsed = _parse(m["low"])
+    if parsed is None or parsed[1] or parsed[0] == 0:
+        return None
+    return m.start(), parsed[0]
+
+
+def _and_more(g: _Grammar, sentence: str, end: int) -> list[_Found]:
+    """Groups joined to the object of an active death verb: "killed 10 soldiers and 15
+    militants" (each group is its own claim; not "and 15 wounded", not "and 5 of them")."""
+    found: list[_Found] = []
+    while (m := g.and_more.match(sentence, end)) is not None:
+        parsed = _parse(m["num"])
+        words = [_norm(w) for w in (m["np"] or "").split()]
+        if parsed is None or parsed[0] == 0 or words[:2] in (["of", "them"], ["of", "whom"], ["of", "which"]):
+            break
+        if any(w in g.injury for w in words) or _ambiguous(g, sentence, m.end(), m.end()):
+            break
+        if _looks_like_year(sentence, m.start("num"), m["num"]):
+            break
+        subject = _subject(g, m["np"] or "")
+        stop = m.start("np") + _np_extent(m["np"], subject)
+        if not subject or g.injured_next.match(sentence, stop):
+            break
+        found.append((m.start("num"), stop, parsed[0], parsed[1], subject))
+        end = stop
     return found
 
 
