@@ -612,3 +612,95 @@ def test_a_district_named_like_a_town_keeps_the_town(tiny: PlaceResolver, text: 
 ])
 def test_words_before_district_that_name_no_place(tiny: PlaceResolver, text: str) -> None:
     assert [m.text for m in tiny.find_places(text)] == ["Minas"]
+
+
+def _features(found: list[Mention], text: str) -> set[str]:
+    return {m.place.feature for m in found if m.text == text and m.place}
+
+
+def test_a_big_city_named_like_its_state_is_the_city(world: PlaceResolver) -> None:
+    found = world.find_places("She grew up in New York and now teaches in London.")
+    [city] = [m for m in found if m.text == "New York"]
+    assert city.place is not None and haversine_km(city.place.latitude, city.place.longitude, 40.71, -74.01) < 30
+    # Towns of the state far from the city make it the state.
+    found = world.find_places("Snow closed roads from Buffalo to Rochester across New York on Monday.")
+    assert _features(found, "New York") == {"admin1"}
+
+
+def test_a_states_own_name_is_no_village_of_another_state(world: PlaceResolver) -> None:
+    text = "Officials in Trenton and Newark said the ticket was sold in New York; the winner lives in Florida."
+    assert _features(world.find_places(text), "Florida") == {"admin1"}
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Voters in Oregon and Washington approved the measure.", "Washington"),
+    ("Volunteers came from Missouri, New York, North Carolina and Virginia.", "New York"),
+])
+def test_a_name_listed_among_states_is_a_state(world: PlaceResolver, text: str, name: str) -> None:
+    assert _features(world.find_places(text), name) == {"admin1"}
+
+
+def test_stadiums_and_airbases_are_landmarks(world: PlaceResolver) -> None:
+    found = world.find_places("Liverpool fans set off fireworks inside Anfield on Tuesday.")
+    assert _features(found, "Anfield") == {"landmark"}
+    found = world.find_places("Rebels shelled Kuweires airbase east of Aleppo.")
+    [base] = [m for m in found if m.text == "Kuweires"]
+    assert base.place is not None and base.place.feature == "airport" and base.place.country_code == "SY"
+
+
+def test_a_later_item_of_a_list_after_a_locative_is_placed(tiny: PlaceResolver) -> None:
+    found = tiny.find_places("Trains stop in Minas and Edoras.")
+    assert [(m.text, m.resolved_id) for m in found] == [("Minas", "gn:2"), ("Edoras", "gn:3")]
+
+
+def test_an_ner_span_with_its_article_goes_to_the_story_town(tiny: PlaceResolver) -> None:
+    text = "Fighting reached Minas. Boats crossed the Anduin River at dawn."
+    start = text.index("the Anduin")
+    found = tiny.find_places(text, candidates=[(start, start + len("the Anduin River"), "LOC")])
+    assert [(m.text, m.resolved_id, m.geo_precision) for m in found] == [
+        ("Minas", "gn:1", 1), ("the Anduin River", "gn:1", 2)]
+
+
+def test_names_listed_before_streets_are_streets(tiny: PlaceResolver) -> None:
+    found = tiny.find_places("Police in Minas said a man collapsed at the corner of Helm and Edoras streets.")
+    assert [(m.text, m.resolved_id, m.geo_precision) for m in found] == [
+        ("Minas", "gn:1", 1), ("Helm", "gn:1", 2), ("Edoras", "gn:1", 2)]
+
+
+def test_initials_of_a_country_the_text_names_are_that_country(world: PlaceResolver) -> None:
+    text = "Leaders of South Africa met in Pretoria. Chiefs in SA disagreed."
+    start = text.index("SA ")
+    found = world.find_places(text, candidates=[(start, start + 2, "GPE")])
+    assert [(m.text, m.place.name if m.place else "") for m in found][-1] == ("SA", "South Africa")
+
+
+def test_numbered_roads_after_the_go_to_the_story_town(tiny: PlaceResolver) -> None:
+    found = tiny.find_places("A lorry crashed on the A120 near Minas. Traffic went via the A436, A40 and A429.")
+    assert [(m.text, m.resolved_id) for m in found] == [
+        ("A120", "gn:1"), ("Minas", "gn:1"), ("A436", "gn:1"), ("A40", "gn:1"), ("A429", "gn:1")]
+    # A weapon named like a road is none.
+    assert [m.text for m in tiny.find_places("Troops in Minas carried the M4 carbine.")] == ["Minas"]
+
+
+def test_a_named_junction_and_its_later_mentions_are_one_place(tiny: PlaceResolver) -> None:
+    text = "Roadworks in Minas closed the Golden Hall roundabout. Drivers from Golden Hall were sent back."
+    assert [(m.text, m.resolved_id, m.geo_precision) for m in tiny.find_places(text)] == [
+        ("Minas", "gn:1", 1), ("Golden Hall", "gn:1", 2), ("Golden Hall", "gn:1", 2)]
+
+
+def test_a_street_named_by_its_leading_word_is_no_town(tiny: PlaceResolver) -> None:
+    found = tiny.find_places("Protesters in Minas marched down Rue de Helm.")
+    assert [(m.text, m.resolved_id, m.geo_precision) for m in found] == [
+        ("Minas", "gn:1", 1), ("Rue de Helm", "gn:1", 2)]
+
+
+def test_a_weak_town_inside_an_ner_span_does_not_hide_it(tiny: PlaceResolver) -> None:
+    text = "Critics in Minas praised Le Edoras, a restaurant."
+    start = text.index("Le Edoras")
+    found = tiny.find_places(text, candidates=[(start, start + 9, "GPE")])
+    assert [(m.text, m.resolved_id, m.geo_precision) for m in found] == [("Minas", "gn:1", 1), ("Le Edoras", "gn:1", 2)]
+
+
+def test_the_citys_full_name_does_not_make_the_bare_name_the_state(world: PlaceResolver) -> None:
+    found = world.find_places("The chef left New Orleans for New York and opened a bistro in New York City.")
+    assert _features(found, "New York") == {"populated_place"}

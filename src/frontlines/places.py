@@ -68,6 +68,11 @@ MAX_COUNTY_STATES = 12  # a county name shared by more states says too little
 COUNTY_BACKING = 8.0
 STATE_TOWN_BACKING = 2.0
 DATELINE_AREA = 6.0
+LISTED_STATE = 3.0  # a state's reading beside another state in a list
+# A city of a million is what the bare name it shares with its state means ("New York"),
+# unless the text names the state's towns further than this from it.
+CITY_REACH_KM = 100.0
+CHIEF_TOWN_KM = 250.0  # an area with a town of its name this near is named after that town
 PERSON_REPEATS = 3  # a lone word NER calls a person this often is one
 CANDIDATE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 BLOCKING_LABELS = frozenset({"PERSON"})
@@ -75,6 +80,7 @@ BLOCKING_LABELS = frozenset({"PERSON"})
 # preposition ("a class at Whole Foods", "teachers filled the state Capitol"), not as the
 # subject or agent of a verb ("Whole Foods said"). Such a span is resolved like a building.
 ORG_LABEL = "ORG"
+_NER_LABELS = CANDIDATE_LABELS | {ORG_LABEL}
 _ORG_PLACE_BEFORE = re.compile(
     r"\b(?:at|in|inside|outside|near|into|to|across|within|around|throughout|opposite|beside|behind)"
     r"\s+(?:the\s+)?\Z",
@@ -103,6 +109,11 @@ _LOCATIVE_BEFORE = re.compile(
     r"village|town|city|province|district|governorate|region|outskirts|countryside)\s+(?:the\s+)?)$",
     re.IGNORECASE,
 )
+# A later item of a list that a locative opens: "stops in Hilversum and Almelo".
+_LISTED_AFTER_LOCATIVE = re.compile(
+    r"\b(?:in|near|at|from|to|into|between)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w'’-]*(?:[ ][A-Z][\w'’-]*){0,2}(?:,[ ]|,?[ ](?:and|or)[ ])){1,4}$"
+)
 _NEAR_BEFORE = re.compile(
     r"\b(?:near|outside|around|outskirts\s+of|vicinity\s+of|countryside\s+of|"
     r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of|"
@@ -120,6 +131,11 @@ _COUNTRYSIDE_AFTER = re.compile(
     r"^(?:['’]s)?\s+(?:(?:northern|southern|eastern|western|north-?\w+|south-?\w+)\s+)?"
     r"(?:countryside|outskirts|suburbs|environs|area|region)\b",
     re.IGNORECASE,
+)
+# Words after a name that make it a state's: "a New York court", "New York's governor".
+_STATE_INSTITUTION_AFTER = re.compile(
+    r"(?:['’]s)?[ ](?i:state|courts?|laws?|legislature|lawmakers|legislators|governor|"
+    r"attorney[ ]general|senate|senators?|assembly|judges?|prosecutors?|regulators?)\b"
 )
 _PROVINCE_AFTER = re.compile(r"^\s+(?:province|governorate|gov\.|region|state)\b", re.IGNORECASE)
 _BEARINGS = {
@@ -294,6 +310,32 @@ _DISTRICT_KINDS = frozenset(
 _IN_TOWN_AFTER = re.compile(
     r"(?:\s*\([^()]{1,12}\))?\s*(?:,\s*)?(?:(?:in|at|near|outside|of)\s+(?:the\s+)?(?:(?:city|town)\s+of\s+)?|,\s*)\Z"
 )
+# Names listed before a plural street word: "Bourbon and Dauphine streets".
+_STREET_WORDS = re.compile(r" (?:streets|avenues|roads)\b")
+_STREET_NAME = re.compile(r"(?<![\w'’])[A-Z][\w'’-]*(?:[ ][A-Z][\w'’-]*)?")
+_STREET_LIST = re.compile(
+    r"(?<![\w'’])[A-Z][\w'’-]*(?:[ ][A-Z][\w'’-]*)?(?:,[ ][A-Z][\w'’-]*(?:[ ][A-Z][\w'’-]*)?)*"
+    r",?[ ](?:and|&)[ ][A-Z][\w'’-]*(?:[ ][A-Z][\w'’-]*)?[ ](?:streets|avenues|roads)\b"
+)
+# Numbered roads after "the", alone or in a list: "the A417", "via the A436, A40 and A429";
+# not a rifle, an aircraft or a tank of that name ("the M4 carbine", "the A380 jet").
+_ROAD_HINT = re.compile(r"he [AMB]\d")  # a literal start: the regex engine skips ahead fast
+_ROAD = re.compile(r"(?<![\w-])[AMB]\d{1,4}(?![\w-])")
+_ROAD_LIST = re.compile(
+    r"(?<=\b[Tt]he[ ])[AMB]\d{1,4}(?:(?:,[ ]|,?[ ](?:and|or)[ ])[AMB]\d{1,4})*(?![\w-])"
+    r"(?![ ](?:rifles?|carbines?|jets?|aircraft|planes?|airliners?|superjumbo|tanks?|bombers?|"
+    r"engines?|chips?|processors?|missiles?|helicopters?|howitzers?|launchers?|grenades?)\b)"
+)
+# A named road junction: "the Air Balloon roundabout".
+_JUNCTION = re.compile(
+    rf"(?<![\w'’.-]){_NAME_WORD}(?:[ ]{_NAME_WORD}){{0,3}}[ ](?:roundabout|junction|interchange|gyratory)\b"
+)
+_STREET_PREFIXES = ("Rue ", "Faubourg ", "Boulevard ", "Calle ", "Avenida ", "Piazza ", "Corso ", "Jalan ",
+                    "Strada ", "Ulitsa ")
+_PREFIXED_STREET = re.compile(
+    r"(?<![\w'’.-])(?:" + "|".join(w.strip() for w in _STREET_PREFIXES) + r")[ ]"
+    r"(?:(?:de|du|des|de[ ]la|del|della|di|d['’])[ ]?)?[A-Z][\w'’-]*(?:[ ][A-Z][\w'’-]*){0,2}"
+)
 # Verbs that quote a person: "said Noma", "Noma told".
 _SPEECH = r"(?:said|says|say|told|tells|asked|asks|added|explained|recalled|wrote)\b"
 
@@ -393,6 +435,8 @@ class _Hit:
     offset: tuple[float, float] | None = None  # (km, bearing)
     weak: bool = False  # kept only if near the document's other places
     dateline: bool = False  # opens a news dateline ("NEW YORK (AP) —"): names a town
+    of_state: bool = False  # names a state's institution ("a New York court")
+    same_as: _Hit | None = None  # a later mention of a street or quarter named before
 
 
 _NO_VOTES: dict[str, float] = {}
@@ -466,6 +510,7 @@ class PlaceResolver:
         self._stripped: dict[str, tuple[list[str], list[str]]] = {}
         self._fuzzy_cache: dict[str, list[tuple[int, str]]] = {}
         self._cells_cache: dict[str, frozenset[tuple[int, int]]] = {}
+        self._states_cache: dict[str, set[tuple[str, str]]] = {}
         self._country_cells: dict[tuple[str, str, int], frozenset[tuple[int, int]] | None] = {}
         self._county_memo: tuple[str, list[tuple[str, str]]] = ("", [])
         self.admin = AdminIndex(conn)
@@ -662,16 +707,23 @@ class PlaceResolver:
         hits += self._counties(text, hits, blocked)
         hits = self._facilities(text, hits, exclude)
         hits = self._districts(text, hits, exclude)
+        hits = self._street_lists(text, hits, exclude)
+        hits = self._roads(text, hits, exclude)
+        hits = self._junctions(text, hits, exclude)
+        hits = self._prefixed_streets(text, hits, exclude)
+        hits = self._repeated_names(text, hits, exclude)
         hits.sort(key=lambda h: h.start)
         hits = self._drop_surnames(text, hits, candidates)
+        had_weak = any(h.weak for h in hits)
         hits = self._support_weak(text, hits, candidates, country_hint)
-        if orgs:
-            # The organisation stands for a place only where no supported name inside it does.
+        if had_weak:
+            # An NER span stands for a place only where no supported name inside it does.
             named = [(h.start, h.end) for h in hits if h.via != "focus"]
-            hits = [h for h in hits if not (h.label == ORG_LABEL and h.via == "focus" and any(
+            hits = [h for h in hits if not (h.label in _NER_LABELS and h.via == "focus" and any(
                 h.start < e and s < h.end for s, e in named))]
         self._resolve(text, hits, country_hint)
         self._drop_name_parts(text, hits)
+        self._initialisms(text, hits)
         if focus_fallback:
             self._fallback(text, hits)
         out = []
@@ -850,6 +902,9 @@ class PlaceResolver:
         """Words around a name that make it a place: "in X", "near X", "X, Texas"."""
         if _LOCATIVE_BEFORE.search(text, max(0, start - 30), start) or _dateline(text, start, end):
             return True
+        if text.endswith((", ", " and ", " or "), 0, start) and _LISTED_AFTER_LOCATIVE.search(
+                text, max(0, start - 80), start):
+            return True
         return _QUALIFIED_AFTER.match(text, end) is not None
 
     def _qualified(self, text: str, end: int) -> bool:
@@ -976,7 +1031,9 @@ class PlaceResolver:
         weak_spans = {(h.start, h.end) for h in hits if h.weak}
         out: list[_Hit] = []
         for s, e, label in cands:
-            if any(s < te and ts < e and not (label == ORG_LABEL and (ts, te) in weak_spans) for ts, te in taken):
+            # A weak small town inside a longer NER span ("Le Bernardin") blocks it no more.
+            if any(s < te and ts < e and not ((ts, te) in weak_spans and (label == ORG_LABEL or (
+                    s <= ts and te <= e and (ts, te) != (s, e)))) for ts, te in taken):
                 continue
             span = text[s:e]
             key = normalise(span)
@@ -1002,8 +1059,9 @@ class PlaceResolver:
                 choices = [(self.demonyms[key], "demonym")]
                 via = "demonym"
             if not choices:
-                if label in CANDIDATE_LABELS and span[:1].isupper() or (
-                        label == ORG_LABEL and (span[4:] if span[:4].lower() == "the " else span)[:1].isupper()):
+                # NER spans keep the article: "the Nile Delta" is as capitalised as "Nile Delta".
+                if (label in CANDIDATE_LABELS or label == ORG_LABEL) and (
+                        span[4:] if span[:4].lower() == "the " else span)[:1].isupper():
                     out.append(_Hit(start=s, end=e, key=key, choices=[], via="focus", label=label))
                 continue
             out.append(_Hit(start=s, end=e, key=key, choices=choices, via=via, label=label, weak=weak))
@@ -1095,6 +1153,111 @@ class PlaceResolver:
             out.append(_Hit(start=s, end=e, key=normalise(text[s:e]), choices=[], via="focus",
                             label="district"))
         return ([h for h in hits if (h.start, h.end) not in inner] if inner else hits) + out
+
+    def _street_lists(self, text: str, hits: list[_Hit], exclude: Sequence[tuple[int, int]]) -> list[_Hit]:
+        """``hits`` with the names listed before a plural street word ("down Bourbon and
+        Dauphine streets", "at State and Hubbard streets") read as streets, for the focus
+        fallback: a town or a person named so gives way."""
+        ends = [m.end() for m in _STREET_WORDS.finditer(text)]
+        if not ends:
+            return hits
+        out: list[_Hit] = []
+        inner: set[tuple[int, int]] = set()
+        found = (_STREET_LIST.search(text, max(0, end - 160), end) for end in ends)
+        for m in (m for m in found if m is not None):
+            for name in _STREET_NAME.finditer(text, m.start(), m.end()):
+                s, e = name.span()
+                if name.group().lower() in _FACILITY_OPENERS or any(s < xe and xs < e for xs, xe in exclude):
+                    continue
+                inner.update((h.start, h.end) for h in hits if s <= h.start and h.end <= e)
+                if any(h.start < e and s < h.end and not (s <= h.start and h.end <= e) for h in hits):
+                    continue  # part of a longer name
+                out.append(_Hit(start=s, end=e, key=normalise(text[s:e]), choices=[], via="focus",
+                                label="facility"))
+        return ([h for h in hits if (h.start, h.end) not in inner] if inner else hits) + out
+
+    def _roads(self, text: str, hits: list[_Hit], exclude: Sequence[tuple[int, int]]) -> list[_Hit]:
+        """``hits`` and the numbered roads of British-style networks ("a crash on the A120",
+        "via the A436, A40 and A429", "the M5 highway"), for the focus fallback: a road the
+        story names runs by the town it is about."""
+        if _ROAD_HINT.search(text) is None:
+            return hits
+        out: list[_Hit] = []
+        for m in _ROAD_LIST.finditer(text):
+            for road in _ROAD.finditer(text, m.start(), m.end()):
+                s, e = road.span()
+                if any(h.start < e and s < h.end for h in hits) or any(s < xe and xs < e for xs, xe in exclude):
+                    continue
+                out.append(_Hit(start=s, end=e, key=normalise(road.group()), choices=[], via="focus",
+                                label="facility"))
+        return hits + out if out else hits
+
+    def _junctions(self, text: str, hits: list[_Hit], exclude: Sequence[tuple[int, int]]) -> list[_Hit]:
+        """``hits`` and the named junctions of roads ("the Air Balloon roundabout", "the
+        Hanger Lane gyratory") no other reading took, for the focus fallback."""
+        if not any(word in text for word in ("roundabout", "junction", "interchange", "gyratory")):
+            return hits
+        out: list[_Hit] = []
+        for m in _JUNCTION.finditer(text):
+            e = text.rindex(" ", m.start(), m.end())
+            s = _name_start(text, m.start(), e + 1)
+            if s >= e or any(h.start < e and s < h.end for h in hits) or any(
+                    s < xe and xs < e for xs, xe in exclude):
+                continue
+            out.append(_Hit(start=s, end=e, key=normalise(text[s:e]), choices=[], via="focus", label="facility"))
+        return hits + out if out else hits
+
+    def _prefixed_streets(self, text: str, hits: list[_Hit], exclude: Sequence[tuple[int, int]]) -> list[_Hit]:
+        """``hits`` and the streets and quarters named by a leading word ("Rue de Rivoli",
+        "Faubourg Marigny", "Calle Ocho"), for the focus fallback; a small town's name inside
+        gives way ("Marigny"), a country, state, big city or landmark keeps its reading."""
+        if not any(word in text for word in _STREET_PREFIXES):
+            return hits
+        out: list[_Hit] = []
+        inner: set[tuple[int, int]] = set()
+        for m in _PREFIXED_STREET.finditer(text):
+            s, e = m.span()
+            if any(s < xe and xs < e for xs, xe in exclude):
+                continue
+            overlap = [h for h in hits if h.start < e and s < h.end]
+            if any(h.start < s or h.end > e or self._major(h) or self._landmark(h) or h.via == "demonym"
+                   for h in overlap):
+                continue
+            inner.update((h.start, h.end) for h in overlap)
+            out.append(_Hit(start=s, end=e, key=normalise(m.group()), choices=[], via="focus", label="facility"))
+        if not out:
+            return hits
+        return [h for h in hits if (h.start, h.end) not in inner] + out
+
+    def _repeated_names(self, text: str, hits: list[_Hit], exclude: Sequence[tuple[int, int]]) -> list[_Hit]:
+        """``hits`` and the other mentions of a street, building, junction or quarter the text
+        has named as one ("the Air Balloon roundabout ... from the Air Balloon to Cirencester"):
+        one name means one place throughout a story."""
+        named: dict[str, _Hit] = {}
+        for h in hits:
+            if h.via == "focus" and h.label in ("facility", "district"):
+                name = text[h.start:h.end]
+                words = name.split(" ")
+                if len(words) > 1 and words[-1].islower():
+                    name = " ".join(words[:-1])  # "Karrada district" -> "Karrada"
+                if text.count(name) > 1:
+                    named.setdefault(name, h)
+        if not named:
+            return hits
+        taken = bytearray(len(text) + 1)
+        for h in hits:
+            taken[h.start:h.end] = b"\x01" * (h.end - h.start)
+        for s, e in exclude:
+            taken[s:e] = b"\x01" * (e - s)
+        out: list[_Hit] = []
+        for name, first in named.items():
+            for m in re.finditer(rf"(?<![\w'’-]){re.escape(name)}(?![\w-])", text):
+                s, e = m.span()
+                if taken.find(1, s, e) < 0:
+                    taken[s:e] = b"\x01" * (e - s)
+                    out.append(_Hit(start=s, end=e, key=normalise(name), choices=[], via="focus",
+                                    label=first.label, same_as=first))
+        return hits + out if out else hits
 
     def _fuzzy(self, key: str) -> list[tuple[int, str]]:
         """Bounded fuzzy lookup: names with the same initial and a similar length, scored by
@@ -1205,10 +1368,12 @@ class PlaceResolver:
         hint_cc = self._country_code(country_hint) if country_hint else ""
         for h in hits:
             h.dateline = _dateline(text, h.start, h.end)
+            h.of_state = _STATE_INSTITUTION_AFTER.match(text, h.end) is not None
             if h.choices and len(h.choices) > MAX_CHOICES:
                 h.choices = sorted(h.choices, key=lambda c: -self.priors[c[0]])[:MAX_CHOICES]
         cells = [self._cells(h) for h in hits]
         qualifiers = [self._qualifier(text, hits, i) for i in range(len(hits))]
+        listed = self._listed_with_states(text, hits)
         all_counties = self._county_states(text) if self.county_states else []
         per_key = Counter(key for key, _ in all_counties)
         # Counties found in at most three states vote for those states in the focus; any
@@ -1244,12 +1409,13 @@ class PlaceResolver:
             # same: choose once per round (FA-KES names "Aleppo" a dozen times an article).
             done: dict[tuple[object, ...], tuple[int, float]] = {}
             for i, h in enumerate(hits):
-                same = (h.key, qualifiers[i], h.chosen, tuple(h.choices), h.dateline)
+                same = (h.key, qualifiers[i], h.chosen, tuple(h.choices), h.dateline, h.of_state, listed[i])
                 if same in done:
                     h.chosen, h.score = done[same]
                     continue
                 self._choose(h, i, hits, by_cell, share, states, hint_cc, qualifiers[i], round_,
-                             county_back, state_keys, own_states.get(h.key), own_countries.get(h.key))
+                             county_back, state_keys, own_states.get(h.key), own_countries.get(h.key),
+                             listed_with_state=listed[i])
                 done[same] = (h.chosen, h.score)
             if round_ == 2:
                 break
@@ -1388,7 +1554,7 @@ class PlaceResolver:
                 qualifier: int, round_: int, county_back: dict[str, float] | None = None,
                 state_keys: dict[str, set[str]] | None = None,
                 own_states: dict[str, float] | None = None,
-                own_countries: dict[str, float] | None = None) -> None:
+                own_countries: dict[str, float] | None = None, *, listed_with_state: bool = False) -> None:
         if not h.choices:
             return
         if len(h.choices) == 1:
@@ -1420,14 +1586,25 @@ class PlaceResolver:
             abroad = {entries[g.chosen].cc for g in hits
                       if g.chosen >= 0 and entries[g.chosen].feature == "country"} - {
                 entries[i].cc for i, kind in h.choices if kind == "name" and entries[i].feature == "country"}
+        # A state's own name ("California", "Ontario") means the state: in a story about
+        # its country, the other towns do not hand it to a village of that name elsewhere (a
+        # qualifier or the share of that village's state still may). A city of a million
+        # that the state shares its name with is the exception (see CITY_REACH_KM).
+        own_state_names = {(entries[i].cc, entries[i].admin1) for i, kind in h.choices
+                           if kind == "name" and entries[i].feature == "admin1"} if area_primary else set()
+        states_named = self._states_named(h) if own_state_names else set()
+        state_kept = qualifier < 0 and any(share.get(cc, 0.0) - own_votes.get(cc, 0.0) > 0.0
+                                           for cc, _ in states_named)
         priors = self.priors
         best, best_score = -1, -math.inf
         for idx, kind in h.choices:
             e = entries[idx]
             # An alternate name is often a translation or a former name ("White House" for
             # Casablanca, "Salisbury" for Harare): it loses to a place bearing the name.
-            score = priors[idx] + (0.5 if kind == "name" else -3.0 if area_primary
-                               else -1.5 if has_primary else 0.0)
+            state_city = (kind != "name" and e.population >= 1_000_000 and (e.cc, e.admin1) in own_state_names
+                          and not h.of_state and not (round_ > 0 and not h.dateline and self._towns_afar(e, h, hits)))
+            score = priors[idx] + (0.5 if kind == "name" or state_city
+                                   else -3.0 if area_primary else -1.5 if has_primary else 0.0)
             if hint_cc and e.cc == hint_cc:
                 score += 4.0
             if h.dateline and e.feature in AREA_FEATURES:
@@ -1435,6 +1612,8 @@ class PlaceResolver:
             if q is not None and ((q.feature == "admin1" and e.admin1 == q.admin1 and e.cc == q.cc)
                                   or (q.feature == "country" and e.cc == q.cc)):
                 score += 20.0
+            if listed_with_state and (e.cc, e.admin1) in states_named and e.feature == "admin1":
+                score += LISTED_STATE
             if ambiguous and round_ > 0 and not (
                     country_primary and e.feature not in AREA_FEATURES
                     and (country_backed or not states.get(e.admin1) or bool(abroad - {e.cc}))):
@@ -1459,9 +1638,14 @@ class PlaceResolver:
                     if county_back and e.cc == "US" and e.feature != "admin2":
                         score += COUNTY_BACKING * min(1.0, county_back.get(e.admin1, 0.0))
                     if state_keys and e.feature == "admin1" and e.cc == "US":
-                        towns = state_keys.get(e.admin1, set())
-                        score += STATE_TOWN_BACKING * min(len(towns - {h.key}), 3)
-                if e.feature not in AREA_FEATURES:
+                        towns = state_keys.get(e.admin1, set()) - {h.key}
+                        if towns and own_state_names:
+                            # Another name of one of this name's readings ("New York City"
+                            # beside "New York") is no town of the state.
+                            ids = {c for c, _ in h.choices}
+                            towns = {k for k in towns if not any(c in ids for c, _ in self.names.get(k, ()))}
+                        score += STATE_TOWN_BACKING * min(len(towns), 3)
+                if e.feature not in AREA_FEATURES and not state_kept:
                     cell = (int(math.floor(e.lat)), int(math.floor(e.lon)))
                     near = by_cell.get(cell)
                     if near:
@@ -1473,6 +1657,20 @@ class PlaceResolver:
                                       and self._nearer(idx, best, hits, i)):
                 best, best_score = idx, score
         h.chosen, h.score = best, best_score
+
+    def _towns_afar(self, e: _Entry, h: _Hit, hits: list[_Hit]) -> bool:
+        """Whether the text names towns of the state of ``e`` (a big city named like its
+        state) more than CITY_REACH_KM from it: then the bare name is the state ("Buffalo
+        and Rochester across New York"), not the city ("Brooklyn, New York")."""
+        entries = self.entries
+        for g in hits:
+            if g.key == h.key or g.chosen < 0:
+                continue
+            t = entries[g.chosen]
+            if (t.cc == e.cc and t.admin1 == e.admin1 and t.feature not in AREA_FEATURES
+                    and haversine_km(t.lat, t.lon, e.lat, e.lon) > CITY_REACH_KM):
+                return True
+        return False
 
     def _nearer(self, idx: int, other: int, hits: list[_Hit], i: int) -> bool:
         """Tie between two readings that score the same (two hamlets of one name in one
@@ -1513,6 +1711,47 @@ class PlaceResolver:
         if m and m.group(1) in self.state_by_code:
             return self.state_by_code[m.group(1)]
         return -1
+
+    def _listed_with_states(self, text: str, hits: list[_Hit]) -> list[bool]:
+        """For each hit, whether it is a state's name listed next to a name that means a state
+        ("Missouri, New York and Virginia", "Oregon and Washington laws"): an item of a list of
+        states is one."""
+        out = [False] * len(hits)
+        for i in range(len(hits) - 1):
+            a, b = hits[i], hits[i + 1]
+            if b.start - a.end > 7 or not a.choices or not b.choices or not _LIST_JOIN.fullmatch(
+                    text, a.end, b.start):
+                continue
+            for k, (item, other) in ((i, (a, b)), (i + 1, (b, a))):
+                if out[k] or not self._states_named(item):
+                    continue
+                idx, _ = max(other.choices, key=lambda c: self.priors[c[0]])
+                e = self.entries[idx]
+                out[k] = e.feature == "admin1" and (e.cc, e.admin1) in self._states_named(other)
+        return out
+
+    def _states_named(self, h: _Hit) -> set[tuple[str, str]]:
+        """(country, state) of the states that bear ``h``'s name as their own and are not
+        named after their chief town: an area named like a town of its country lying near it
+        ("Aleppo" governorate and city) is left to the priors and the town's context."""
+        full = h.choices is self.names.get(h.key)
+        if full and h.key in self._states_cache:
+            return self._states_cache[h.key]
+        entries = self.entries
+        out = set()
+        for idx, kind in h.choices:
+            a = entries[idx]
+            if kind != "name" or a.feature != "admin1":
+                continue
+            if not any(entries[t].cc == a.cc and entries[t].feature not in AREA_FEATURES
+                       and haversine_km(entries[t].lat, entries[t].lon, a.lat, a.lon) <= CHIEF_TOWN_KM
+                       for t, _ in h.choices):
+                out.add((a.cc, a.admin1))
+        if full:
+            if len(self._states_cache) > 50_000:
+                self._states_cache.clear()
+            self._states_cache[h.key] = out
+        return out
 
     def _listed(self, text: str, hits: list[_Hit], j: int) -> bool:
         """Whether hit ``j`` may be an item of a list of places ("stops in Washington, New
@@ -1558,6 +1797,24 @@ class PlaceResolver:
                     return i
         return -1
 
+    def _initialisms(self, text: str, hits: list[_Hit]) -> None:
+        """Unknown initials in capitals that spell a country or state the text names ("SA"
+        beside "South Africa" or "South Africans", "B.C." beside "British Columbia") are it."""
+        short = [h for h in hits if h.via == "focus" and h.chosen < 0 and 2 <= len(h.key.replace(" ", "")) <= 4
+                 and text[h.start:h.end].replace(".", "").isupper()]
+        if not short:
+            return
+        areas: dict[str, int] = {}
+        for g in hits:
+            if g.chosen >= 0 and self.entries[g.chosen].feature in ("country", "admin1"):
+                words = [w for w in re.split(r"[\s-]+", self.entries[g.chosen].name) if w[:1].isupper()]
+                if len(words) >= 2:
+                    areas.setdefault("".join(w[0] for w in words), g.chosen)
+        for h in short:
+            idx = areas.get(text[h.start:h.end].replace(".", ""))
+            if idx is not None:
+                h.chosen, h.via, h.precision = idx, "abbrev", 3
+
     def _fallback(self, text: str, hits: list[_Hit]) -> None:
         """Place unmatched NER spans at the document's most named town (else its most named
         place), with precision 2 (3 for an area): a street or a camp is somewhere in the
@@ -1597,6 +1854,9 @@ class PlaceResolver:
                 if local:
                     h.chosen = local.most_common(1)[0][0]
             h.precision = 2 if self.entries[h.chosen].feature not in AREA_FEATURES else 3
+        for h in hits:
+            if h.same_as is not None and h.same_as.chosen >= 0:
+                h.chosen, h.precision = h.same_as.chosen, h.same_as.precision
 
     def _paragraph_town(self, text: str, hits: list[_Hit], i: int) -> int:
         """The town named last before hit ``i`` in its paragraph (a governorate named like
