@@ -33,8 +33,10 @@ FLOORS: dict[str, float] = {
     "seeds.field.sub_event_type": 0.80,
     "seeds.field.date": 0.80,
     "seeds.field.fatalities": 0.85,
-    # Issue 4 (open; the floors it meets are guarded): LGL from raw text, FA-KES governorates.
+    # Issue 4: GeoWebNews and LGL from raw text, seeds locations, FA-KES governorates.
+    "geoparsing.gwn_accuracy": 0.85,
     "geoparsing.lgl_accuracy": 0.75,
+    "seeds.field.location_25km": 0.80,
     "fakes.governorate_agreement": 0.80,
     # Issue 3: actor and person recognition on re3d through the annotate path.
     "re3d.Organisation.f1": 0.75,
