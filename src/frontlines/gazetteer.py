@@ -591,6 +591,8 @@ def write_in_background(path: Path, write: Callable[[Path], None], *, then: Call
     if pid == 0:  # the child: write, then leave without the parent's exit handlers
         status = 1
         try:
+            # A cache for later runs: it takes only the CPU that the caller leaves idle.
+            os.nice(19)
             write_atomically(path, write)
             if then is not None:
                 then()
