@@ -82,6 +82,15 @@ def test_transliteration_variants_resolve(tiny: PlaceResolver) -> None:
     assert m.resolved_id == "gn:4" and m.geo_precision == 2
 
 
+def test_a_spelling_after_town_of_is_found_without_ner(world: PlaceResolver) -> None:
+    # Ingest runs no NER: the place word alone sends the name to the bounded fuzzy lookup.
+    [m] = world.find_places("Jets struck the town of Maarat al-Numan on Tuesday.")
+    assert m.text == "Maarat al-Numan" and m.place is not None and m.place.country_code == "SY"
+    assert abs(m.place.latitude - 35.65) < 0.1 and m.geo_precision == 1
+    # Nothing near enough in the gazetteer: nothing is made up.
+    assert world.find_places("They reached the village of Zorvakht Quellin at dawn.") == []
+
+
 def test_relative_description_offsets_the_point(tiny: PlaceResolver) -> None:
     [m] = tiny.find_places("A strike 20 kilometers north of Minas killed two.")
     assert m.geo_precision == 2 and m.place is not None

@@ -336,6 +336,11 @@ _PREFIXED_STREET = re.compile(
     r"(?<![\w'’.-])(?:" + "|".join(w.strip() for w in _STREET_PREFIXES) + r")[ ]"
     r"(?:(?:de|du|des|de[ ]la|del|della|di|d['’])[ ]?)?[A-Z][\w'’-]*(?:[ ][A-Z][\w'’-]*){0,2}"
 )
+# A name introduced by a place word: "the town of Maarat al-Numan", "village of Umm Housh".
+_CUED_NAME = re.compile(
+    r"\b(?:town|village|city|suburb|district|neighbou?rhood)\s+of\s+"
+    r"(?P<name>[A-Z][\w'’`-]*(?:[ ](?:[A-Z][\w'’`-]*|(?:al|el|ad|an|ar|as|ash|at|az|ed|en|es|et|ez)-[A-Za-z][\w'’`-]*)){0,3})"
+)
 # Verbs that quote a person: "said Noma", "Noma told".
 _SPEECH = r"(?:said|says|say|told|tells|asked|asks|added|explained|recalled|wrote)\b"
 
@@ -704,6 +709,7 @@ class PlaceResolver:
         if orgs:
             self._inside_orgs(text, hits, orgs)
         hits += self._from_candidates(text, cands, hits, blocked)
+        hits = self._cued_names(text, hits, blocked)
         hits += self._counties(text, hits, blocked)
         hits = self._facilities(text, hits, exclude)
         hits = self._districts(text, hits, exclude)
@@ -1258,6 +1264,32 @@ class PlaceResolver:
                     out.append(_Hit(start=s, end=e, key=normalise(name), choices=[], via="focus",
                                     label=first.label, same_as=first))
         return hits + out if out else hits
+
+    def _cued_names(self, text: str, hits: list[_Hit], blocked: Sequence[tuple[int, int]]) -> list[_Hit]:
+        """Names a place word introduces ("the town of Maarat al-Numan") that no other reading
+        took, looked up with the bounded fuzzy match: without the NER (ingest runs none), a
+        spelling the gazetteer lacks is found here or not at all. Nothing is kept unless the
+        fuzzy match finds a place; a one-word match needs the document's support. A weak
+        reading of a word inside the name ("Numan", a small town elsewhere) gives way."""
+        out: list[_Hit] = []
+        inner: set[int] = set()
+        for m in _CUED_NAME.finditer(text):
+            s, e = m.span("name")
+            overlap = [i for i, h in enumerate(hits) if h.start < e and s < h.end]
+            if any(not hits[i].weak or hits[i].start < s or hits[i].end > e for i in overlap) or any(
+                    s < be and bs < e for bs, be in blocked):
+                continue
+            key = normalise(m.group("name"))
+            if key in self.names:
+                continue  # the scan saw this name and had its reasons to leave it
+            choices = self._fuzzy(key)
+            if choices:
+                inner.update(overlap)
+                out.append(_Hit(start=s, end=e, key=key, choices=choices, via="fuzzy", label="cue",
+                                weak=" " not in _strip_articles(key)))
+        if not out:
+            return hits
+        return [h for i, h in enumerate(hits) if i not in inner] + out
 
     def _fuzzy(self, key: str) -> list[tuple[int, str]]:
         """Bounded fuzzy lookup: names with the same initial and a similar length, scored by
