@@ -31,7 +31,7 @@ from frontlines.relations import extract_relations
 from frontlines.store import Store
 
 # Bump when extraction changes, so re-ingesting re-processes documents coded by an older version.
-PIPELINE_VERSION = "0.3.0"
+PIPELINE_VERSION = "0.4.0"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
