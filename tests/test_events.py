@@ -10,10 +10,12 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from frontlines.dates import find_dates
-from frontlines.events import code_events, detect, detect_all, interaction
-from frontlines.nlp import split_sentences
+from frontlines.events import _by_sentence, _within, code_events, detect, detect_all, interaction
+from frontlines.nlp import Sentence, split_sentences
 from frontlines.records import SUB_EVENT_TYPES, Article, Event, Mention, Place
 
 # alias -> (id, canonical name, ACLED inter code)
@@ -570,3 +572,23 @@ def test_clause_ends_are_those_of_the_subtree() -> None:
     for tok in doc:
         whole = list(tok.subtree)
         assert _subtree_ends(tok) == (whole[0], whole[-1])
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=6), max_size=5),
+    st.lists(st.tuples(st.integers(min_value=0, max_value=40), st.integers(min_value=0, max_value=8)), max_size=12),
+    st.booleans(),
+)
+@settings(max_examples=300, deadline=None)
+def test_by_sentence_is_the_pairwise_within(gaps: list[int], spans: list[tuple[int, int]], shuffle: bool) -> None:
+    # Sentences back to back (some empty), or out of order: each mention goes to every
+    # sentence that holds it, in the mentions' own order.
+    sentences, pos = [], 0
+    for k, gap in enumerate(gaps):
+        sentences.append(Sentence(start=pos, end=pos + gap, paragraph=k))
+        pos += gap
+    if shuffle:
+        sentences.reverse()
+    items = [Mention(start=a, end=a + n, text="x", kind="place") for a, n in spans]
+    expected = [[m for m in items if _within(m, s)] for s in sentences]
+    assert _by_sentence(items, sentences) == expected

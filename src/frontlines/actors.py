@@ -715,6 +715,10 @@ def _cue_before(cues: str) -> re.Pattern[str]:
     return re.compile(rf"(?:{cues})\s+(?:the\s+)?\Z")
 
 
+# Bits of ``ActorMatcher._screen``.
+_OFFICE_BIT, _BACKED_BIT, _ACRONYM_BIT = 1, 2, 4
+
+
 class ActorMatcher:
     """Finds actor and person mentions in a text and resolves them against an :class:`ActorBase`."""
 
@@ -766,8 +770,6 @@ class ActorMatcher:
             if acronyms
             else None
         )
-        # Which texts can hold a known acronym, or an office ("Defence Minister") below.
-        self._acronym_screen = LiteralScreen([self._acronym_re]) if self._acronym_re is not None else None
 
         demonyms: dict[str, list[str]] = {}
         for entry in base.entries():
@@ -806,7 +808,6 @@ class ActorMatcher:
         self._affiliate_re = re.compile(
             rf"\s+(?P<word>(?i:{_alternation(p.get('affiliate_words') or ['franchise'])}))(?![\w-])"
         )
-        self._backed_hint = re.compile(rf"(?i:{_alternation(p['backed_words'])})")
         self._backed_fallback = [i for i in p.get("backed_fallback") or () if i in base]
         backrefs: dict[str, tuple[str, ...]] = {
             k.lower(): tuple(v or ()) for k, v in (p.get("backrefs") or {}).items()
@@ -830,7 +831,11 @@ class ActorMatcher:
             rf"(?P<office>{offices})(?:\s+(?:for|of)\s+(?:the\s+)?{_CAP_TOKEN}(?:\s+{_CAP_TOKEN}){{0,3}})?"
             rf"(?!\s+[A-Z])(?![\w-])"
         )
-        self._office_screen = LiteralScreen([self._office_re])
+        # Which of the office, "-backed" and acronym patterns can match a text (most texts hold
+        # no office and nothing "backed"): one pass over the text for all three (``_OFFICE_BIT`` ...).
+        self._screen = LiteralScreen(
+            [self._office_re, self._backed_re, *([self._acronym_re] if self._acronym_re is not None else [])]
+        )
         self._place_prefixes = frozenset(w.lower() for w in p["place_prefixes"])
         self._place_cue_pattern = rf"\b(?i:{_alternation(p['place_cues'])})"
         self._org_place_cue_pattern = (
@@ -918,8 +923,9 @@ class ActorMatcher:
         if not text:
             return []
         occupied = _Occupied(len(text))
-        dictionary, titles, heads = self._dictionary(text)
-        first = _select(dictionary + self._patterned(text), occupied)
+        screen = self._screen.candidates(text)
+        dictionary, titles, heads = self._dictionary(text, screen)
+        first = _select(dictionary + self._patterned(text, screen), occupied)
         first.sort(key=lambda c: c.start)
         mentions: list[Mention] = []
         final = _Occupied(len(text))
@@ -935,7 +941,7 @@ class ActorMatcher:
         # Persons by title, then discovered groups, the statistical model, generic collectives;
         # each tier only fills what the earlier ones left free.
         tiers = (
-            lambda: self._titled_persons(text, titles),
+            lambda: self._titled_persons(text, titles, screen),
             lambda: self._discovered(text, taken, final),
             lambda: self._model(text, entities, mentions),
             lambda: self._states(text),
@@ -955,8 +961,12 @@ class ActorMatcher:
         return mentions
 
     # -- candidates ---------------------------------------------------------------------------
-    def _dictionary(self, text: str) -> tuple[list[_Cand], list[tuple[int, int, str]], list[tuple[int, int, str]]]:
-        """Dictionary candidates, plus where person titles and generic head nouns occur."""
+    def _dictionary(
+        self, text: str, screen: int = -1
+    ) -> tuple[list[_Cand], list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+        """Dictionary candidates, plus where person titles and generic head nouns occur.
+
+        ``screen``: ``self._screen.candidates(text)``, when the caller has it."""
         cands: list[_Cand] = []
         titles: list[tuple[int, int, str]] = []
         heads: list[tuple[int, int, str]] = []
@@ -991,7 +1001,7 @@ class ActorMatcher:
                     if start == 3 or not text[start - 4].isalnum():
                         start -= 3
                 cands.append(_Cand(start=start, end=stop, kind="actor", source=source, ids=ids, alias=alias))
-        if self._acronym_re is not None and self._acronym_screen is not None and self._acronym_screen.candidates(text):
+        if self._acronym_re is not None and screen & _ACRONYM_BIT:
             for m in self._acronym_re.finditer(text):
                 if self._headline(text, m.start(), m.end()):
                     continue
@@ -1020,14 +1030,14 @@ class ActorMatcher:
         words = [w.group(1) for w in (before, after) if w is not None]
         return bool(words) and all(w.isupper() for w in words) and any(len(w) > 4 for w in words)
 
-    def _patterned(self, text: str) -> list[_Cand]:
+    def _patterned(self, text: str, screen: int = -1) -> list[_Cand]:
         cands: list[_Cand] = []
         if self._nationality_re is not None:
             for m in self._nationality_re.finditer(text):
                 demonym = m.group("demonym")
                 cands.append(_Cand(start=m.start(), end=m.end(), kind="actor", source="nationality",
                                    ids=tuple(self._demonyms[demonym]), alias=f"nationality:{demonym}"))
-        for m in (self._backed_re.finditer(text) if self._backed_hint.search(text) else ()):
+        for m in self._backed_re.finditer(text) if screen & _BACKED_BIT else ():
             tag = f"{m.group('demonym').lower()}-backed"
             ids = tuple(e.id for e in self.base.entries() if tag in e.tags)
             cands.append(_Cand(start=m.start(), end=m.end(), kind="actor", source="backed",
@@ -1039,7 +1049,7 @@ class ActorMatcher:
                                alias=f"backref:the {word}"))
         return cands
 
-    def _titled_persons(self, text: str, titles: list[tuple[int, int, str]]) -> list[_Cand]:
+    def _titled_persons(self, text: str, titles: list[tuple[int, int, str]], screen: int = -1) -> list[_Cand]:
         cands: list[_Cand] = []
         for title_start, title_end, _ in sorted(titles, key=lambda t: t[0] - t[1]):
             # "Jamal Maarouf, the leader of ...": a name in apposition before the title
@@ -1060,7 +1070,7 @@ class ActorMatcher:
                 continue
             cands.append(_Cand(start=start, end=end, kind="person", source="title",
                                alias="title:" + text[title_start:title_end].lower()))
-        for m in self._office_re.finditer(text) if self._office_screen.candidates(text) else ():
+        for m in self._office_re.finditer(text) if screen & _OFFICE_BIT else ():
             cands.append(_Cand(start=m.start(), end=m.end(), kind="person", source="office",
                                alias=f"office:{m.group('office')}"))
         return cands

@@ -44,6 +44,7 @@ within the event type the rules chose (``model=`` argument); the rules stay the 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import Counter
@@ -208,6 +209,12 @@ def detect_all(sentence: str) -> list[Trigger]:
 
     Where matches of two sub-types overlap, the one listed first in the lexicon wins.
     """
+    return list(_detect_all(sentence))
+
+
+# Corpora repeat sentences (agency boilerplate, republished reports): each is scanned once.
+@functools.lru_cache(maxsize=4096)
+def _detect_all(sentence: str) -> tuple[Trigger, ...]:
     lex = lexicon()
     taken = bytearray(len(sentence))
     found: list[Trigger] = []
@@ -226,7 +233,7 @@ def detect_all(sentence: str) -> list[Trigger]:
             taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
             found.append(Trigger(sub_event_type=sub, start=m.start(), end=m.end()))
     found.sort(key=lambda t: t.start)
-    return found
+    return tuple(found)
 
 
 CONTEXT = ""  # the sub-event type of a context trigger: taken from the event just reported
@@ -311,12 +318,19 @@ def event_sentences(text: str, sentences: Sequence[Sentence]) -> list[tuple[Sent
         if _is_heading(stext):
             continue
         trigs = detect_all(stext)
-        cues = lex.cues.candidates(stext) if trigs or out else 0
+        cues = _cues(stext) if trigs or out else 0
         if trigs or (cues & _CONTEXT and lex.context.search(stext)):
             trigs = _context_triggers(stext, trigs, cues)
             if trigs:
                 out.append((s, trigs))
     return out
+
+
+# A sentence's cues are wanted twice: to choose it (``event_sentences``) and to code it.
+@functools.lru_cache(maxsize=4096)
+def _cues(sentence: str) -> int:
+    """``Lexicon.cues`` of ``sentence``."""
+    return lexicon().cues.candidates(sentence)
 
 
 def _starts(word: str, stems: tuple[str, ...]) -> bool:
@@ -390,7 +404,6 @@ def _frame(doc: Any, trig: Any, cues: int = -1) -> _Frame:
             break
         t = t.head
         chain.append(t)
-    lower = trig.lower_
     # Determiners and adjectives on an event noun: "any attack", "no such action", "future attacks".
     if trig.pos_ in ("NOUN", "PROPN"):
         for child in trig.children:
@@ -675,6 +688,27 @@ def _within(m: Mention | DateMention, s: Sentence) -> bool:
     return s.start <= m.start and m.end <= s.end
 
 
+def _by_sentence(items: Sequence[Any], sentences: Sequence[Sentence]) -> list[list[Any]]:
+    """``[[m for m in items if _within(m, s)] for s in sentences]`` without testing every pair."""
+    ordered = all(a.start <= a.end <= b.start <= b.end for a, b in zip(sentences, sentences[1:]))
+    if not ordered:
+        return [[m for m in items if _within(m, s)] for s in sentences]
+    starts = [s.start for s in sentences]
+    out: list[list[Any]] = [[] for _ in sentences]
+    for m in items:
+        if m.end <= m.start:
+            # An empty span on a boundary is within the sentences on both sides.
+            for k, s in enumerate(sentences):
+                if _within(m, s):
+                    out[k].append(m)
+            continue
+        # Sentences do not overlap: only the last one starting at or before ``m`` can hold it.
+        k = bisect.bisect_right(starts, m.start) - 1
+        if k >= 0 and m.end <= sentences[k].end:
+            out[k].append(m)
+    return out
+
+
 @dataclass(kw_only=True, slots=True)
 class _Draft:
     sub_event_type: str
@@ -705,6 +739,8 @@ def _country_focus(mentions: Sequence[Mention]) -> str:
 
 
 def _source(sentence: str, article: Article, cues: int = -1) -> str:
+    if not cues >> _ATTRIBUTION:
+        return article.outlet  # no attribution cue can match (the usual case)
     for k, pattern in enumerate(lexicon().attribution, start=_ATTRIBUTION):
         match = pattern.search(sentence) if cues >> k & 1 else None
         if match:
@@ -774,6 +810,7 @@ def _coordinated_claims(text: str, claims: list[FatalityClaim]) -> list[Fatality
     return extra
 
 
+@functools.lru_cache(maxsize=4096)  # repeated sentences, as for ``_detect_all``
 def _sentence_fatalities(text: str) -> tuple[int, bool]:
     """(deaths, vague) in one sentence: different groups added, repeats of one group the lowest."""
     claims: list[FatalityClaim] = find_fatalities(text)
@@ -805,6 +842,8 @@ def _sentence_fatalities(text: str) -> tuple[int, bool]:
 _IN_CONTAINER = re.compile(r"(?:(?!\b(?:and|or|as well as)\b)[^.;:!?]){0,60}\bin\s+(?:the\s+)?$", re.I)
 _QUARTER = re.compile(r"\b(?:district|neighbou?rhood|quarter)s?$", re.I)
 _REGION_FEATURES = ("admin1", "admin2", "country", "region")
+_AREA_WORDS = re.compile(r"\b(governorate|province|muhafazat|district)\b")
+_NOT_LETTERS = re.compile(r"[^a-z]")
 
 
 def _drop_containers(places: list[Mention], text: str = "") -> list[Mention]:
@@ -815,9 +854,13 @@ def _drop_containers(places: list[Mention], text: str = "") -> list[Mention]:
     names = {(m.place.name if m.place else m.name).casefold() for m in places}
     specific = [m for m in places if (m.geo_precision or 1) < 3]
 
+    keys: dict[str, str] = {}
+
     def key(name: str) -> str:
-        low = re.sub(r"\b(governorate|province|muhafazat|district)\b", "", name.casefold())
-        return re.sub(r"[^a-z]", "", low)[:5]
+        # Asked for every pair of places: each name is reduced once.
+        if name not in keys:
+            keys[name] = _NOT_LETTERS.sub("", _AREA_WORDS.sub("", name.casefold()))[:5]
+        return keys[name]
 
     def same_area(name: str, area: str) -> bool:
         # Spellings of one province differ in their vowels: Idlib / Idleb.
@@ -929,10 +972,11 @@ def code_events(
     last_paragraph_background = False
     drafts: list[_Draft] = []
     prev_sub: str | None = None
-    for sentence in sentences:
+    places_in = _by_sentence(places, sentences)
+    dates_in = _by_sentence(dates, sentences)
+    actors_in = _by_sentence(actors, sentences)
+    for sentence, s_places, s_dates, s_actors in zip(sentences, places_in, dates_in, actors_in, strict=True):
         stext = text[sentence.start : sentence.end]
-        s_places = [m for m in places if _within(m, sentence)]
-        s_dates = [d for d in dates if _within(d, sentence)]
         if sentence.paragraph != last_paragraph:
             last_paragraph = sentence.paragraph
             if not _CONTINUES.match(stext):
@@ -943,17 +987,17 @@ def code_events(
         if sentence in parsed:
             _, trigs, doc = parsed[sentence]
             new = _sentence_drafts(
-                article, sentence, stext, trigs, doc, actors, s_places, s_dates,
+                article, sentence, stext, trigs, doc, s_actors, s_places, s_dates,
                 last_place if _is_local(last_place) else story_place or last_place, last_date,
                 last_paragraph_background, focus, prev_sub, drafts,
             )
             if new:
                 prev_sub = new[-1].sub_event_type
             drafts.extend(new)
-        elif drafts and not _is_heading(stext):
+        elif drafts and drafts[-1].sentence.paragraph == sentence.paragraph and not _is_heading(stext):
             # A sentence without a trigger may still give the deaths of the event just told.
             deaths, vague = _sentence_fatalities(stext)
-            if deaths and drafts[-1].sentence.paragraph == sentence.paragraph:
+            if deaths:
                 _add_deaths(drafts[-1], deaths, vague, sentence)
         located_places = [m for m in s_places if text[m.end : m.end + 6].lower() not in ("-based", "–based")]
         if located_places:
@@ -1137,10 +1181,11 @@ def _sentence_drafts(
     lex = lexicon()
     off = sentence.start
     s_actors = _distinct([m for m in actors if _within(m, sentence)])
-    cues = lex.cues.candidates(stext)
+    cues = _cues(stext)
     uncertain = bool(cues & _UNCERTAIN and lex.uncertainty.search(stext))
     source = _source(stext, article, cues)
-    deaths, vague = _sentence_fatalities(stext)
+    # The deaths are read once a trigger survives the checks below (not every sentence gets there).
+    fatal: tuple[int, bool] | None = None
     year_bg = False
     for m in lex.background.finditer(stext) if cues & _BACKGROUND else ():
         year = int(re.search(r"(19|20)\d\d", m.group(0)).group(0))  # type: ignore[union-attr]
@@ -1253,6 +1298,9 @@ def _sentence_drafts(
                 a2 = next((m for m in fill if a1 is None or _actor_key(m) != _actor_key(a1)), None)
         if a1 is None and a2 is None and sub in _NEEDS_ACTOR:
             continue
+        if fatal is None:
+            fatal = _sentence_fatalities(stext)
+        deaths, vague = fatal
         # An anaphoric noun ("killed in the fighting") with nothing new adds to the last event.
         clause_places = [m for m in s_places if lo <= m.start - off < hi and _is_location(doc, tok, m, off)]
         if (
@@ -1695,39 +1743,43 @@ def _actor_country(m: Mention | None) -> str:
     return ""
 
 
+# The verb of ``_notes`` for each sub-event type.
+_NOTE_VERBS = {
+    "Armed clash": "clashed with",
+    "Government regains territory": "regained territory from",
+    "Non-state actor overtakes territory": "took over territory from",
+    "Non-violent transfer of territory": "withdrew, handing territory to",
+    "Air/drone strike": "carried out air/drone strikes on",
+    "Shelling/artillery/missile attack": "shelled",
+    "Suicide bomb": "carried out a suicide bombing against",
+    "Remote explosive/landmine/IED": "carried out an explosive attack on",
+    "Chemical weapon": "used chemical weapons against",
+    "Grenade": "threw a grenade at",
+    "Attack": "attacked",
+    "Abduction/forced disappearance": "abducted",
+    "Sexual violence": "committed sexual violence against",
+    "Arrests": "arrested",
+    "Looting/property destruction": "looted or destroyed property of",
+    "Peaceful protest": "protested",
+    "Protest with intervention": "protested and were met by",
+    "Excessive force against protesters": "protested and were met with force by",
+    "Violent demonstration": "rioted against",
+    "Mob violence": "attacked",
+    "Agreement": "reached an agreement with",
+    "Change to group/activity": "changed group or activity with",
+    "Headquarters or base established": "established a base",
+    "Disrupted weapons use": "disrupted weapons use by",
+    "Other": "were involved in an event with",
+}
+
+
 def _notes(day: date | None, sub: str, actor1: str, actor2: str, place: Place | None, fatalities: int) -> str:
     """One ACLED-style sentence: "On 9 August 2015, Islamic State seized ... in Umm Hawsh (Aleppo)."."""
     when = f"On {day.day} {day.strftime('%B %Y')}" if day else "On an unknown date"
     where = ""
     if place is not None:
         where = f" in {place.name}" + (f" ({place.admin1})" if place.admin1 and place.admin1 != place.name else "")
-    verb = {
-        "Armed clash": "clashed with",
-        "Government regains territory": "regained territory from",
-        "Non-state actor overtakes territory": "took over territory from",
-        "Non-violent transfer of territory": "withdrew, handing territory to",
-        "Air/drone strike": "carried out air/drone strikes on",
-        "Shelling/artillery/missile attack": "shelled",
-        "Suicide bomb": "carried out a suicide bombing against",
-        "Remote explosive/landmine/IED": "carried out an explosive attack on",
-        "Chemical weapon": "used chemical weapons against",
-        "Grenade": "threw a grenade at",
-        "Attack": "attacked",
-        "Abduction/forced disappearance": "abducted",
-        "Sexual violence": "committed sexual violence against",
-        "Arrests": "arrested",
-        "Looting/property destruction": "looted or destroyed property of",
-        "Peaceful protest": "protested",
-        "Protest with intervention": "protested and were met by",
-        "Excessive force against protesters": "protested and were met with force by",
-        "Violent demonstration": "rioted against",
-        "Mob violence": "attacked",
-        "Agreement": "reached an agreement with",
-        "Change to group/activity": "changed group or activity with",
-        "Headquarters or base established": "established a base",
-        "Disrupted weapons use": "disrupted weapons use by",
-        "Other": "were involved in an event with",
-    }.get(sub, "were involved with")
+    verb = _NOTE_VERBS.get(sub, "were involved with")
     if actor2:
         body = f"{actor1} {verb} {actor2}"
     else:
