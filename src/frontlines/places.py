@@ -396,6 +396,12 @@ def _dateline(text: str, start: int, end: int) -> bool:
             and _DATELINE_BEFORE.search(text, max(0, start - 3), start) is not None)
 
 
+def _give_way(hits: list[_Hit], inner: set[tuple[int, int]], out: list[_Hit]) -> list[_Hit]:
+    """``hits`` without those whose span is in ``inner`` (readings a longer name replaced),
+    then the new hits ``out``."""
+    return ([h for h in hits if (h.start, h.end) not in inner] if inner else hits) + out
+
+
 def _strip_articles(norm: str) -> str:
     return " ".join(w for w in norm.split() if w not in _KEY_ARTICLES)
 
@@ -1115,7 +1121,7 @@ class PlaceResolver:
             inner.update((h.start, h.end) for h in overlap)
             out.append(_Hit(start=s, end=e, key=normalise(text[s:e]), choices=[], via="focus",
                             label="facility"))
-        return ([h for h in hits if (h.start, h.end) not in inner] if inner else hits) + out
+        return _give_way(hits, inner, out)
 
     def _districts(self, text: str, hits: list[_Hit], exclude: Sequence[tuple[int, int]]) -> list[_Hit]:
         """``hits`` and the named quarters of towns the gazetteer does not know ("in the
@@ -1158,7 +1164,7 @@ class PlaceResolver:
             inner.update((h.start, h.end) for h in parts)
             out.append(_Hit(start=s, end=e, key=normalise(text[s:e]), choices=[], via="focus",
                             label="district"))
-        return ([h for h in hits if (h.start, h.end) not in inner] if inner else hits) + out
+        return _give_way(hits, inner, out)
 
     def _street_lists(self, text: str, hits: list[_Hit], exclude: Sequence[tuple[int, int]]) -> list[_Hit]:
         """``hits`` with the names listed before a plural street word ("down Bourbon and
@@ -1180,7 +1186,7 @@ class PlaceResolver:
                     continue  # part of a longer name
                 out.append(_Hit(start=s, end=e, key=normalise(text[s:e]), choices=[], via="focus",
                                 label="facility"))
-        return ([h for h in hits if (h.start, h.end) not in inner] if inner else hits) + out
+        return _give_way(hits, inner, out)
 
     def _roads(self, text: str, hits: list[_Hit], exclude: Sequence[tuple[int, int]]) -> list[_Hit]:
         """``hits`` and the numbered roads of British-style networks ("a crash on the A120",
@@ -1233,7 +1239,7 @@ class PlaceResolver:
             out.append(_Hit(start=s, end=e, key=normalise(m.group()), choices=[], via="focus", label="facility"))
         if not out:
             return hits
-        return [h for h in hits if (h.start, h.end) not in inner] + out
+        return _give_way(hits, inner, out)
 
     def _repeated_names(self, text: str, hits: list[_Hit], exclude: Sequence[tuple[int, int]]) -> list[_Hit]:
         """``hits`` and the other mentions of a street, building, junction or quarter the text
@@ -1272,11 +1278,11 @@ class PlaceResolver:
         fuzzy match finds a place; a one-word match needs the document's support. A weak
         reading of a word inside the name ("Numan", a small town elsewhere) gives way."""
         out: list[_Hit] = []
-        inner: set[int] = set()
+        inner: set[tuple[int, int]] = set()
         for m in _CUED_NAME.finditer(text):
             s, e = m.span("name")
-            overlap = [i for i, h in enumerate(hits) if h.start < e and s < h.end]
-            if any(not hits[i].weak or hits[i].start < s or hits[i].end > e for i in overlap) or any(
+            overlap = [h for h in hits if h.start < e and s < h.end]
+            if any(not h.weak or h.start < s or h.end > e for h in overlap) or any(
                     s < be and bs < e for bs, be in blocked):
                 continue
             key = normalise(m.group("name"))
@@ -1284,12 +1290,10 @@ class PlaceResolver:
                 continue  # the scan saw this name and had its reasons to leave it
             choices = self._fuzzy(key)
             if choices:
-                inner.update(overlap)
+                inner.update((h.start, h.end) for h in overlap)
                 out.append(_Hit(start=s, end=e, key=key, choices=choices, via="fuzzy", label="cue",
                                 weak=" " not in _strip_articles(key)))
-        if not out:
-            return hits
-        return [h for i, h in enumerate(hits) if i not in inner] + out
+        return _give_way(hits, inner, out)
 
     def _fuzzy(self, key: str) -> list[tuple[int, str]]:
         """Bounded fuzzy lookup: names with the same initial and a similar length, scored by
