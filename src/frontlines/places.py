@@ -1243,7 +1243,7 @@ class PlaceResolver:
 
     def _repeated_names(self, text: str, hits: list[_Hit], exclude: Sequence[tuple[int, int]]) -> list[_Hit]:
         """``hits`` and the other mentions of a street, building, junction or quarter the text
-        has named as one ("the Air Balloon roundabout ... from the Air Balloon to Cirencester"):
+        has named as one ("the Mill Lane junction ... traffic past Mill Lane"):
         one name means one place throughout a story."""
         named: dict[str, _Hit] = {}
         for h in hits:
