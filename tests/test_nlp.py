@@ -56,6 +56,14 @@ def test_sentences_split_on_end_punctuation_not_abbreviations() -> None:
     assert parts == ["Gen. Smith said the U.S. would help.", "Fighting went on.", "A new paragraph."]
 
 
+def test_abbreviations_and_initials_are_whole_words() -> None:
+    # Only the end of each candidate sentence is searched: a longer word ending like an
+    # abbreviation ("Amico.") still ends its sentence; titles and initials do not.
+    text = "Fighters held Amico. Shelling went on. Then J. Doe spoke. Lt. Col. Ali was shot. Rebels left."
+    parts = [text[s.start : s.end] for s in split_sentences(text)]
+    assert parts == ["Fighters held Amico.", "Shelling went on.", "Then J. Doe spoke.", "Lt. Col. Ali was shot.", "Rebels left."]
+
+
 def test_parses_through_numpy_blas_match_the_default_model() -> None:
     # Matrix products go through numpy's BLAS instead of thinc's BLIS: same tags and trees.
     ours = parse(SENTENCES)

@@ -186,6 +186,13 @@ class Sentence:
     paragraph: int
 
 
+# An initial ("J. Smith") does not end a sentence either.
+_INITIAL = re.compile(r"\b[A-Z]\.$")
+# Both patterns match at most 9 characters before the end, so only the tail is searched
+# (``\b`` still sees the character before the search start).
+_TAIL = 9
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Fast rule-based sentence boundaries as character offsets (no model needed)."""
     out: list[Sentence] = []
@@ -193,7 +200,8 @@ def split_sentences(text: str) -> list[Sentence]:
         start = para.start()
         for match in _SENT_END.finditer(text, para.start(), para.end()):
             head = text[start : match.start()].rstrip("\"'”’)]")
-            if _ABBREVIATIONS.search(head) or re.search(r"\b[A-Z]\.$", head):
+            tail = max(0, len(head) - _TAIL)
+            if _ABBREVIATIONS.search(head, tail) or _INITIAL.search(head, tail):
                 continue
             closing = len(match.group(0)) - len(match.group(0).lstrip("\"'”’)]"))
             out.append(Sentence(start=start, end=match.start() + closing, paragraph=p_index))
