@@ -713,3 +713,41 @@ def test_a_weak_town_inside_an_ner_span_does_not_hide_it(tiny: PlaceResolver) ->
 def test_the_citys_full_name_does_not_make_the_bare_name_the_state(world: PlaceResolver) -> None:
     found = world.find_places("The chef left New Orleans for New York and opened a bistro in New York City.")
     assert _features(found, "New York") == {"populated_place"}
+
+
+def test_containment_finds_spans_inside_any_of_overlapping_spans() -> None:
+    spans = [(10, 20), (0, 5), (12, 30), (40, 41)]
+    inside = places._containment(spans)
+    for start, end in [(0, 5), (1, 3), (10, 30), (15, 25), (19, 31), (5, 12), (40, 41), (41, 42), (50, 51)]:
+        assert inside(start, end) == any(s <= start and end <= e for s, e in spans), (start, end)
+    assert not places._containment([])(0, 1)
+
+
+def test_matches_not_after_is_finditer_with_a_lookbehind() -> None:
+    import re
+
+    words = re.compile(r"(W\. Va\.|Va\.|Ga\.)(?!\w)")
+    with_lookbehind = re.compile(r"(?<![\w.])(W\. Va\.|Va\.|Ga\.)(?!\w)")
+    for text in ["Elkins, W. Va. and Athens, Ga.", "SW. Va. is no state", "x.Ga. Ga.", "Va.Va. Va."]:
+        found = [m.span() for m in places._matches_not_after(words, text, re.compile(r"[\w.]"))]
+        assert found == [m.span() for m in with_lookbehind.finditer(text)], text
+
+
+def test_the_locative_test_never_rules_out_a_match() -> None:
+    for before in ["a town near ", "fighting in the outskirts of the ", "10 km north-east of ",
+                   "in the northern countryside of ", "the city of ", "fighters in ", "close to\n",
+                   "NEAR THE  ", "in eastern ", "rural "]:
+        matched = bool(places._OFFSET_BEFORE.search(before) or places._NEAR_BEFORE.search(before))
+        assert places._may_end_locative(before) or not matched, before
+    assert not places._may_end_locative("fighters in ")
+
+
+def test_names_decode_to_the_same_readings_and_lists() -> None:
+    lists = {"minas": [(0, "name"), (1, "name")], "edoras": [(2, "alt")], "mt": [(3, "code")],
+             "odd": [(4, "other")]}
+    names = places._Names.from_lists(lists)
+    loaded = places._Names(names.codes, names.multi)  # as read back from the index cache
+    for key, choices in lists.items():
+        assert key in loaded and loaded[key] == choices and loaded.get(key) is loaded[key]
+    assert "gondor" not in loaded and loaded.get("gondor") is None and loaded.get("gondor", ()) == ()
+    assert list(loaded) == list(lists) and len(loaded) == 4
