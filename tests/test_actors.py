@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from datetime import date
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ from frontlines.actors import (
     ActorMatcher,
     Discovery,
     _builtin_path,
+    _first_letter_alternation,
+    _Guarded,
     _normalise,
     discover,
     normalise,
@@ -725,3 +728,23 @@ def test_model_place_that_is_a_persons_name(matcher: ActorMatcher) -> None:
     ents = [EntitySpan(start=0, end=12, label="PERSON"), EntitySpan(start=21, end=26, label="GPE")]
     found = [(m.text, m.kind) for m in matcher.find(text, entities=ents)]
     assert ("Karim", "actor") not in found
+
+
+_FOLDING = st.text(alphabet="aAbeoqyYs1٣ ’'-.é", max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_FOLDING)
+def test_normalise_folds_as_normalise_with_offsets(text: str) -> None:
+    norm, _, _ = _normalise(text)
+    assert normalise(text) == re.sub(" +", " ", norm).strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="UKSAus. -", max_size=30))
+def test_a_guarded_pattern_finds_what_the_whole_pattern_finds(text: str) -> None:
+    words = ["US", "U.S.", "USA", "UK", "Uk", "S"]
+    for guard in (r"\b", r"(?<![\w.])(?=[A-Z])"):
+        body = rf"{_first_letter_alternation(words)}(?![\w’']|\.\w)"
+        whole = re.compile(guard + "(?:" + "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w))) + r")(?![\w’']|\.\w)")
+        assert [m.span() for m in _Guarded(guard, body).finditer(text)] == [m.span() for m in whole.finditer(text)]

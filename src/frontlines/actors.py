@@ -12,7 +12,7 @@ persons, organisations from the statistical model, and groups the knowledge base
 
 from __future__ import annotations
 
-import bisect
+import array
 import functools
 import importlib.resources
 import re
@@ -73,60 +73,47 @@ class _CharTable(dict[int, str]):
 
 
 _TABLE = _CharTable()
+# Runs of apostrophes (dropped) and of one repeated character other than a digit (kept once).
 _COLLAPSE = re.compile(r"\x01+|(\D)\1+")
 _Y_CONSONANT = re.compile(r"y(?![aiu])")
 
 
-class _OffsetMap:
-    """Maps positions of the normalised text back to the original (breakpoints + bisect)."""
-
-    __slots__ = ("_breaks", "_shifts")
-
-    def __init__(self, breaks: list[int], shifts: list[int]) -> None:
-        self._breaks = breaks
-        self._shifts = shifts
-
-    def __getitem__(self, i: int) -> int:
-        return i + self._shifts[bisect.bisect_right(self._breaks, i) - 1]
-
-
-def _normalise(text: str) -> tuple[str, _OffsetMap, frozenset[int]]:
+def _normalise(text: str) -> tuple[str, array.array[int], frozenset[int]]:
     """The folded text padded with one space each side, its offset map, apostrophe positions.
 
     ``offsets[i]`` is the index in ``text`` of the character that produced ``norm[i]``
-    (for the padding: 0 and ``len(text)``); ``apostrophes`` holds the positions in ``norm``
+    (for the padding: -1 and ``len(text)``); ``apostrophes`` holds the positions in ``norm``
     that directly follow a dropped apostrophe (so "Nusra’s" can be told from "Nusras").
+    ``normalise`` gives the same folding without offsets.
     """
+    import numpy  # imported with the model anyway; not needed by commands that only read the base
+
     folded = text.translate(_TABLE)
-    # norm = " " + collapsed + " "; a character at norm position i came from i - 1 + removed.
-    breaks = [0]
-    shifts = [-1]
-    apostrophes: set[int] = set()
-    parts = [" "]
-    removed = 0
-    pos = 0
-    for m in _COLLAPSE.finditer(folded):
-        a, b = m.span()
-        parts.append(folded[pos:a])
-        if m.lastindex is None:  # apostrophes, dropped
-            apostrophes.add(a - removed + 1)
-            removed += b - a
-        else:  # a run of one character, kept once
-            parts.append(folded[a])
-            removed += b - a - 1
-        pos = b
-        breaks.append(b - removed + 1)
-        shifts.append(removed - 1)
-    parts.append(folded[pos:])
-    parts.append(" ")
-    norm = _Y_CONSONANT.sub("i", "".join(parts))
-    return norm, _OffsetMap(breaks, shifts), frozenset(apostrophes)
+    # Array operations on the code points: a regex loop over every run costs a whole
+    # article's worth of Python steps. (The folded text holds no lone surrogates.)
+    codes = numpy.frombuffer(folded.encode("utf-32-le"), dtype=numpy.uint32)
+    apostrophe = codes == ord(_DROP)
+    repeat = numpy.flatnonzero(codes[1:] == codes[:-1]) + 1
+    repeat = repeat[~apostrophe[repeat]]
+    repeated = codes[repeat]
+    digit = (repeated >= ord("0")) & (repeated <= ord("9"))
+    for k in numpy.flatnonzero(repeated > 0x7F).tolist():
+        digit[k] = chr(repeated[k]).isdecimal()  # what the regex \d means
+    drop = apostrophe.copy()
+    drop[repeat[~digit]] = True
+    keep = numpy.flatnonzero(~drop)
+    norm = _Y_CONSONANT.sub("i", " " + codes[keep].tobytes().decode("utf-32-le") + " ")
+    # An int array, not a list: most positions are never looked up.
+    offsets = array.array("q", numpy.concatenate(([-1], keep, [len(text)])).astype(numpy.int64).tobytes())
+    run_starts = numpy.flatnonzero(apostrophe & ~numpy.concatenate(([False], apostrophe))[:-1])
+    apostrophes = frozenset((numpy.searchsorted(keep, run_starts) + 1).tolist())
+    return norm, offsets, apostrophes
 
 
 @functools.lru_cache(maxsize=8192)
 def normalise(text: str) -> str:
     """The folded form used for matching: "Al-Nusra’s" -> "al nusras", "Hazzm" -> "hazm"."""
-    norm, _, _ = _normalise(text)
+    norm = _Y_CONSONANT.sub("i", " " + _COLLAPSE.sub(r"\1", text.translate(_TABLE)) + " ")
     return re.sub(" +", " ", norm).strip()
 
 
@@ -546,6 +533,43 @@ def _alternation(words: Sequence[str], *, flexible_space: bool = True) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
+def _first_letter_alternation(words: Sequence[str]) -> str:
+    """``_alternation(words, flexible_space=False)`` with the words grouped by their first
+    character, tried in the same order (only one group can match at a position; for
+    case-sensitive patterns only): a position is tried against one group, not every word."""
+    groups: dict[str, list[str]] = {}
+    for word in sorted(set(words), key=lambda w: (-len(w), w)):
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "(?:" + "|".join(f"{re.escape(first)}(?:{'|'.join(rest)})" for first, rest in groups.items()) + ")"
+
+
+class _Guarded:
+    """Finds the matches of the pattern ``guard + body``, ``guard`` being zero-width (``\\b``,
+    look-behinds) and ``body`` never matching the empty string.
+
+    Python's regex engine skips quickly to where a pattern's first character can occur only
+    when the pattern opens with that character; a ``\\b`` or look-behind in front makes it try
+    the whole pattern at every position. So the body is searched alone and the guard tested
+    where it matched (a failed guard resumes the search one character on, as the engine does).
+    """
+
+    __slots__ = ("body", "_guard")
+
+    def __init__(self, guard: str, body: str) -> None:
+        self._guard = re.compile(guard)
+        self.body = re.compile(body)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        search, guard = self.body.search, self._guard.match
+        pos = 0
+        while (m := search(text, pos)) is not None:
+            if guard(text, m.start()):
+                yield m
+                pos = m.end()
+            else:
+                pos = m.start() + 1
+
+
 _CAP_TOKEN = r"[A-Z][\w]*(?:-[A-Za-z][\w]*)*"
 _DISC_TOKEN = r"(?:\d+(?:st|nd|rd|th)|[A-Z][\w]*(?:-[A-Za-z][\w]*)*)"
 
@@ -766,7 +790,7 @@ class ActorMatcher:
         acronyms = {a: ids for a, ids in base._by_acronym.items()}
         self._acronyms = acronyms
         self._acronym_re = (
-            re.compile(rf"(?<![\w.&])(?<![A-Z]-){_alternation(list(acronyms), flexible_space=False)}(?![\w&]|-[A-Z])")
+            _Guarded(r"(?<![\w.&])(?<![A-Z]-)", rf"{_alternation(list(acronyms), flexible_space=False)}(?![\w&]|-[A-Z])")
             if acronyms
             else None
         )
@@ -781,16 +805,18 @@ class ActorMatcher:
         self._demonyms = demonyms
         force = _alternation(p["force_words"])
         self._nationality_re = (
-            re.compile(
-                rf"\b(?P<demonym>{_alternation(list(demonyms), flexible_space=False)})\)?"
+            _Guarded(
+                r"\b",
+                rf"(?P<demonym>{_alternation(list(demonyms), flexible_space=False)})\)?"
                 rf"[\s-]+(?i:(?:(?:government|regime|state)[\s-]+)?{force})(?![\w-])"
                 rf"(?!\s+(?i:{_alternation(p.get('force_not_before') or ['spokesman'])})\b)"
             )
             if demonyms
             else None
         )
-        self._backed_re = re.compile(
-            rf"\b(?P<demonym>[A-Z][A-Za-z.]+)[\s-](?i:{_alternation(p['backed_words'])})"
+        self._backed_re = _Guarded(
+            r"\b",
+            rf"(?P<demonym>[A-Z][A-Za-z.]+)[\s-](?i:{_alternation(p['backed_words'])})"
             rf"\s+(?i:{_alternation(p['backed_heads'])})\b"
         )
         # A country acting ("Turkey will ...") is its government: type-1 entries tagged "government".
@@ -813,8 +839,9 @@ class ActorMatcher:
             k.lower(): tuple(v or ()) for k, v in (p.get("backrefs") or {}).items()
         }
         self._backrefs = backrefs
-        self._backref_re = re.compile(
-            rf"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?P<word>(?i:{_alternation(list(backrefs))}))(?![\w-])"
+        self._backref_re = _Guarded(
+            r"\b",
+            rf"(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?P<word>(?i:{_alternation(list(backrefs))}))(?![\w-])"
         )
         particles = _alternation(p["name_particles"], flexible_space=False)
         name_token = rf"(?:(?i:{particles})[-\s])?{_CAP_TOKEN}"
@@ -834,7 +861,7 @@ class ActorMatcher:
         # Which of the office, "-backed" and acronym patterns can match a text (most texts hold
         # no office and nothing "backed"): one pass over the text for all three (``_OFFICE_BIT`` ...).
         self._screen = LiteralScreen(
-            [self._office_re, self._backed_re, *([self._acronym_re] if self._acronym_re is not None else [])]
+            [self._office_re, self._backed_re.body, *([self._acronym_re.body] if self._acronym_re is not None else [])]
         )
         self._place_prefixes = frozenset(w.lower() for w in p["place_prefixes"])
         self._place_cue_pattern = rf"\b(?i:{_alternation(p['place_cues'])})"
@@ -862,9 +889,9 @@ class ActorMatcher:
         )
         countries = _country_names() | set(p.get("country_aliases") or ())
         self._country_alias = dict(p.get("country_aliases") or {})
-        country = _alternation(sorted(countries), flexible_space=False)
+        country = _first_letter_alternation(sorted(countries))
         # a country name ("the" before it is taken in by _states)
-        self._country_re = re.compile(rf"(?<![\w.])(?=[A-Z])(?:{country})(?![\w’']|\.\w)")
+        self._country_re = _Guarded(r"(?<![\w.])(?=[A-Z])", rf"(?:{country})(?![\w’']|\.\w)")
         self._state_acronyms = frozenset(p.get("state_acronyms") or ())
         self._state_cue_re = re.compile(rf"\b(?i:{_alternation(p.get('state_cues') or ['with'])})\s+$")
         self._state_not_before = frozenset(w.lower() for w in p.get("state_not_before") or ())

@@ -8,6 +8,7 @@ so writing the same result twice changes nothing.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -420,13 +421,20 @@ def _place_dict(place: Place) -> dict[str, object]:
 
 def _mention_data(m: Mention) -> str:
     """The JSON ``data`` column of a mention: its place, precision, actor type and value, when set."""
+    return _data_json(m.actor_type, m.place, m.geo_precision, m.value)
+
+
+# Most mentions share their data with others (the same place, actor type or date): each
+# distinct one is encoded once. ``typed``: an actor type of 1 is not True.
+@functools.lru_cache(maxsize=4096, typed=True)
+def _data_json(actor_type: int | None, place: Place | None, geo_precision: int | None, value: str) -> str:
     data: dict[str, object] = {}
-    if m.actor_type is not None:
-        data["actor_type"] = m.actor_type
-    if m.place is not None:
-        data["place"] = _place_dict(m.place)
-    if m.geo_precision is not None:
-        data["geo_precision"] = m.geo_precision
-    if m.value:
-        data["value"] = m.value
+    if actor_type is not None:
+        data["actor_type"] = actor_type
+    if place is not None:
+        data["place"] = _place_dict(place)
+    if geo_precision is not None:
+        data["geo_precision"] = geo_precision
+    if value:
+        data["value"] = value
     return json.dumps(data)
