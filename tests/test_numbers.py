@@ -363,3 +363,20 @@ def test_a_year_in_a_dateline_is_not_a_toll() -> None:
     assert [c.count for c in claims] == [16]
     assert [c.count for c in find_fatalities("2016 people were killed.")] == []
     assert [c.count for c in find_fatalities("Fighting killed 1950 people in the city.")] == [1950]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "At least 35 people were killed and 12 others wounded in AIR STRIKES on Douma.",
+        "ISIS Killed Two Soldiers and beheaded a journalist near Palmyra.",
+        "The bombing killed his brother, while dozens of civilians died in the shelling.",
+        "Between 20 and 30 fighters were reportedly killed, leaving 5 civilians dead.",
+        "A soldier and a civilian were killed, the death toll rose to 14.",
+    ],
+)
+def test_ascii_text_is_scanned_as_the_case_insensitive_patterns_scan_it(sentence: str) -> None:
+    # ASCII text is scanned lower-cased with case-sensitive twins; a non-ASCII character
+    # after the sentence sends it through the case-insensitive patterns themselves.
+    assert find_fatalities(sentence)
+    assert find_fatalities(sentence) == find_fatalities(sentence + " é")

@@ -333,10 +333,6 @@ def _cues(sentence: str) -> int:
     return lexicon().cues.candidates(sentence)
 
 
-def _starts(word: str, stems: tuple[str, ...]) -> bool:
-    return word.startswith(stems)
-
-
 def _doc_text(doc: Any) -> str:
     """``doc.text``, which spaCy re-joins from the tokens on every access, kept once."""
     text = doc.user_data.get(DOC_TEXT)
@@ -357,7 +353,7 @@ def _tokens_in(doc: Any, start: int, end: int) -> list[Any]:
 
 def _is_speech(tok: Any) -> bool:
     """A verb of saying ("said", "told", "reported"), not "claiming the lives of"."""
-    if tok.pos_ not in ("VERB", "AUX") or not _starts(tok.lower_, lexicon().speech):
+    if tok.pos_ not in ("VERB", "AUX") or not tok.lower_.startswith(lexicon().speech):
         return False
     return not any(c.lower_ in ("lives", "life") for c in tok.children)
 
@@ -379,7 +375,8 @@ def _trigger_token(doc: Any, start: int, end: int) -> Any:
     # The syntactic head of the matched words ("car bomb" -> bomb, "took control" -> took).
     inside = set(t.i for t in toks)
     for t in toks:
-        if t.head.i not in inside or t.head.i == t.i:
+        head = t.head.i
+        if head not in inside or head == t.i:
             return t
     return toks[0]
 
@@ -387,22 +384,25 @@ def _trigger_token(doc: Any, start: int, end: int) -> Any:
 def _governing_verb(tok: Any) -> Any:
     t = tok
     for _ in range(12):
-        if t.pos_ in ("VERB", "AUX") or t.head.i == t.i:
+        if t.pos_ in ("VERB", "AUX"):
             return t
-        t = t.head
+        head = t.head
+        if head.i == t.i:
+            return t
+        t = head
     return t
 
 
 def _frame(doc: Any, trig: Any, cues: int = -1) -> _Frame:
     """``cues``: ``Lexicon.cues`` of the sentence, when the caller has them."""
     lex = lexicon()
-    verb = _governing_verb(trig)
     chain = [trig]
     t = trig
     for _ in range(20):
-        if t.head.i == t.i:
+        head = t.head
+        if head.i == t.i:
             break
-        t = t.head
+        t = head
         chain.append(t)
     # Determiners and adjectives on an event noun: "any attack", "no such action", "future attacks".
     if trig.pos_ in ("NOUN", "PROPN"):
@@ -411,7 +411,8 @@ def _frame(doc: Any, trig: Any, cues: int = -1) -> _Frame:
                 return _Frame(event=False, reason=f"generic {child.lower_}")
     for i, c in enumerate(chain):
         word = c.lower_
-        is_trig = c.i == trig.i
+        pos = c.pos_
+        is_trig = i == 0
         to_clause = False  # has an infinitival "to"
         for child in c.children:
             dep = child.dep_
@@ -426,23 +427,23 @@ def _frame(doc: Any, trig: Any, cues: int = -1) -> _Frame:
                 cw = child.lower_
                 if cw in ("if", "unless", "whether", "lest"):
                     return _Frame(event=False, reason=f"condition {cw}")
-        if not is_trig and c.pos_ in ("VERB", "NOUN", "ADJ", "AUX"):
-            if _starts(word, lex.intent) and not (word.startswith("order") and c.dep_ == "pobj"):
+        if not is_trig and pos in ("VERB", "NOUN", "ADJ", "AUX"):
+            if word.startswith(lex.intent) and not (word.startswith("order") and c.dep_ == "pobj"):
                 return _Frame(event=False, reason=f"intent {word}")
-            if _starts(word, lex.claims):
+            if word.startswith(lex.claims):
                 return _Frame(event=False, reason=f"claim {word}")
-        if _is_speech(c) and not is_trig:
+        if not is_trig and _is_speech(c):
             # Past the verb of saying the trigger's own clause ends: what the speaker does
             # (announce, plan) frames the statement, not the event reported inside it, and
             # nothing further up the chain can make the trigger a non-event.
             break
         # "launched an offensive to drive out X": a purpose clause is not (yet) an event.
-        if c.pos_ == "VERB" and c.dep_ in ("xcomp", "advcl", "acl", "ccomp", "relcl") and to_clause:
+        if to_clause and pos == "VERB" and c.dep_ in ("xcomp", "advcl", "acl", "ccomp", "relcl"):
             head = c.head.lower_
-            if not _starts(head, lex.realis_xcomp) and not (i + 1 < len(chain) and chain[i + 1].lower_ in ("order",)):
+            if not head.startswith(lex.realis_xcomp) and not (i + 1 < len(chain) and chain[i + 1].lower_ in ("order",)):
                 return _Frame(event=False, reason=f"purpose/intent ({head} to {c.lower_})")
     # Background: habitual or old ("had previously clashed", "have clashed throughout").
-    first, last = _subtree_ends(trig if is_adjunct(trig) else verb)
+    first, last = _subtree_ends(trig if is_adjunct(trig) else _governing_verb(trig))
     clause = (first.idx, last.idx + len(last))
     # The clause and its words are part of the sentence: without a background word there,
     # none can match.
@@ -498,21 +499,29 @@ def _mention_head(doc: Any, m: Mention, offset: int) -> Any:
         return None
     ids = {t.i for t in toks}
     for t in toks:
-        if t.head.i not in ids or t.head.i == t.i:
+        head = t.head.i
+        if head not in ids or head == t.i:
             return t
     return toks[-1]
+
+
+def _mention_heads(doc: Any, mentions: Sequence[Mention], offset: int) -> dict[int, Any]:
+    """The head token (or None) of each mention, by ``id``: asked for every trigger of a sentence."""
+    return {id(m): _mention_head(doc, m, offset) for m in mentions}
 
 
 def _path_to(tok: Any, target: Any) -> list[Any] | None:
     """The tokens from ``tok`` up to (not including) ``target``, or None if not below it."""
     path = [tok]
     t = tok
+    goal = target.i
     for _ in range(30):
-        if t.i == target.i:
+        if t.i == goal:
             return path[:-1]
-        if t.head.i == t.i:
+        head = t.head
+        if head.i == t.i:
             return None
-        t = t.head
+        t = head
         path.append(t)
     return None
 
@@ -581,9 +590,11 @@ def pronoun_subject(trig: Any) -> bool:
 
 
 def _assign_roles(
-    doc: Any, trig: Any, actors: Sequence[Mention], offset: int
+    doc: Any, trig: Any, actors: Sequence[Mention], offset: int, heads: dict[int, Any] | None = None
 ) -> tuple[list[Mention], list[Mention], list[Mention], set[str]]:
-    """(actor1 candidates, actor2 candidates, assoc of actor1, ids of speakers) from the parse."""
+    """(actor1 candidates, actor2 candidates, assoc of actor1, ids of speakers) from the parse.
+
+    ``heads``: :func:`_mention_heads` of the actors, when the caller has them."""
     nominal = trig.pos_ in ("NOUN", "PROPN")
     verb = trig if is_adjunct(trig) else _governing_verb(trig)
     a1: list[tuple[int, Mention]] = []
@@ -591,11 +602,8 @@ def _assign_roles(
     assoc: list[Mention] = []
     speakers: set[str] = set()
     lex = lexicon()
-    heads = {}
-    for m in actors:
-        h = _mention_head(doc, m, offset)
-        if h is not None:
-            heads[id(m)] = h
+    if heads is None:
+        heads = _mention_heads(doc, actors, offset)
     for m in actors:
         h = heads.get(id(m))
         if h is None:
@@ -1209,6 +1217,10 @@ def _sentence_drafts(
     drafts: list[_Draft] = []
     used_deaths = False
     frames = [_frame(doc, tok, cues) if tok is not None else _regex_frame(stext, trig) for trig, tok in located]
+    # The same mentions are placed in the parse for every trigger of the sentence: once here.
+    heads = None
+    if doc is not None and any(f.event for f in frames):
+        heads = _mention_heads(doc, [*s_actors, *s_places], off)
     for (trig, tok), frame in zip(located, frames, strict=True):
         sub = trig.sub_event_type
         ttext = stext[trig.start : trig.end]
@@ -1229,7 +1241,7 @@ def _sentence_drafts(
                 sub = context_of.sub_event_type
         # Roles.
         if tok is not None:
-            a1s, a2s, assoc, speakers = _assign_roles(doc, tok, s_actors, off)
+            a1s, a2s, assoc, speakers = _assign_roles(doc, tok, s_actors, off, heads)
             pronoun = pronoun_subject(tok)
         else:
             a1s, a2s, assoc, speakers = (s_actors[:1], s_actors[1:2], [], set())
@@ -1302,7 +1314,7 @@ def _sentence_drafts(
             fatal = _sentence_fatalities(stext)
         deaths, vague = fatal
         # An anaphoric noun ("killed in the fighting") with nothing new adds to the last event.
-        clause_places = [m for m in s_places if lo <= m.start - off < hi and _is_location(doc, tok, m, off)]
+        clause_places = [m for m in s_places if lo <= m.start - off < hi and _is_location(doc, tok, m, off, heads)]
         if (
             tok is not None
             and not a1s
@@ -1332,7 +1344,7 @@ def _sentence_drafts(
             ]
             pool = [
                 m for m in s_places
-                if _is_location(doc, tok, m, off) and not any(a <= m.start - off < b for a, b in others)
+                if _is_location(doc, tok, m, off, heads) and not any(a <= m.start - off < b for a, b in others)
             ]
         chosen: list[Mention | None] = list(_drop_containers(_dedupe_places(pool), article.text))
         # A region or country is not enough to tell two mentions of one event apart.
@@ -1389,14 +1401,14 @@ def _sentence_drafts(
     return drafts
 
 
-def _is_location(doc: Any, trig: Any, m: Mention, offset: int) -> bool:
+def _is_location(doc: Any, trig: Any, m: Mention, offset: int, heads: dict[int, Any] | None = None) -> bool:
     """Whether a place mention can be where the event happened: not a state acting as a
-    party ("refuses to aid Ankara", "Turkey's security")."""
+    party ("refuses to aid Ankara", "Turkey's security"). ``heads``: as for :func:`_assign_roles`."""
     if doc is not None and _doc_text(doc)[m.end - offset : m.end - offset + 6].lower() in ("-based", "–based"):
         return False  # "the London-based Observatory"
     if doc is None or trig is None:
         return True
-    h = _mention_head(doc, m, offset)
+    h = heads[id(m)] if heads is not None else _mention_head(doc, m, offset)
     if h is None:
         return True
     if h.dep_ in ("nsubj", "poss", "dobj", "nsubjpass", "dative") and h.head.i != trig.i:
