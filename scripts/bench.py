@@ -167,7 +167,8 @@ def whole_processes(repeats: int) -> dict[str, Any]:
                 proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
                 wall = time.perf_counter() - t
                 after = resource.getrusage(resource.RUSAGE_CHILDREN)
-                if proc.returncode != 0:
+                # ingest exits 1 when an input failed (FA-KES repeats one id for another text).
+                if proc.returncode != 0 and not (key == "ingest" and "documents stored" in proc.stdout):
                     raise SystemExit(f"bench: {key} process failed:\n{proc.stderr[-3000:]}")
                 cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
                 runs[key].append((wall, cpu))
