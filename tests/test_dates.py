@@ -380,3 +380,35 @@ def test_decades_are_not_years() -> None:
 
 def test_capitalised_the_starts_a_day_mention() -> None:
     check("The 9th of August was calm.", "The 9th of August", date(2015, 8, 9), 1)
+
+
+
+def _plain_anchors(text: str) -> list[tuple[str | None, int, int]]:
+    """The anchors by one word-bounded alternation, as ``find_dates`` once scanned them."""
+    import re
+
+    from frontlines.dates import _variants, _words
+
+    w = _words()
+    keywords = sorted({"ago", *(phrase.split()[-1] for phrase in (*w["relative"], *w["periods"]))})
+    months = "|".join(_variants(w["months"], cased=True) + _variants(w["month_abbreviations"], cased=True))
+    plain = re.compile(
+        rf"(?<!\w)(?:(?P<month>{months})|(?P<weekday>{'|'.join(_variants(w['weekdays'], cased=True))})"
+        rf"|(?P<year>(?:19|20)\d\d)|(?P<keyword>{'|'.join(_variants(keywords, cased=False))}))\b"
+    )
+    return [(m.lastgroup, m.start(), m.end()) for m in plain.finditer(text)]
+
+
+@pytest.mark.parametrize("text", ["Sept. 9, 2015 today", "AGO Ago İago x2015 _2019 Mayor May MONDAY's", "May"])
+def test_anchors_are_whole_words(text: str) -> None:
+    from frontlines.dates import _anchors
+
+    assert list(_anchors().finditer(text)) == _plain_anchors(text)
+
+
+@given(st.text(alphabet="Aa Ssp.t-ugo2019_İ,\nMayonday", max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_anchors_match_the_plain_alternation(text: str) -> None:
+    from frontlines.dates import _anchors
+
+    assert list(_anchors().finditer(text)) == _plain_anchors(text)

@@ -38,9 +38,10 @@ Choices (all tested in tests/test_dates.py):
 from __future__ import annotations
 
 import calendar
+import itertools
 import re
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -111,7 +112,6 @@ class _Patterns:
     period: re.Pattern[str]
     ago: re.Pattern[str]
     label: re.Pattern[str]
-    trigger: re.Pattern[str]
     month_numbers: dict[str, int]
     weekday_numbers: dict[str, int]
 
@@ -164,12 +164,6 @@ def _patterns(ignore_case: bool = False) -> _Patterns:
     period = rf"\b(?P<per>{_alt(w['periods'], cased=False)})\b"
     count = _alt(w["counts"], cased=False)
     ago = rf"\b(?P<n>\d{{1,3}}|{count})\s+(?P<unit>(?i:days?|nights?|weeks?|months?|years?))\s+(?i:ago)\b"
-    # Cheap anchors: the full patterns only run in windows around these words.
-    keywords = sorted({"ago", *(phrase.split()[-1] for phrase in (*w["relative"], *w["periods"]))})
-    trigger = (
-        rf"\b(?:(?P<month>{month_full}|{month_abbr})|(?P<weekday>{wd_full})|(?P<year>(?:19|20)\d\d)"
-        rf"|(?P<keyword>{_alt(keywords, cased=False)}))\b"
-    )
     label = r"^\s*(?i:(?:first\s+|last\s+)?(?:published|updated|posted|date|dated))(?:\s+(?i:on))?\s*[:\-–]?\s*(?P<rest>.+)$"
 
     def c(p: str) -> re.Pattern[str]:
@@ -193,9 +187,79 @@ def _patterns(ignore_case: bool = False) -> _Patterns:
         period=c(period),
         ago=c(ago),
         label=re.compile(label, flags),
-        trigger=c(trigger),
         month_numbers={k.lower(): v for k, v in months.items()},
         weekday_numbers={k.lower(): v for k, v in weekdays.items()},
+    )
+
+
+class _Anchors:
+    """The anchor words of ``find_dates``: month and weekday names, years and relative-date
+    keywords, each a whole word, as ``(family, start, end)`` in text order.
+
+    Python's regex engine skips quickly only to where a pattern's first character can occur,
+    and only when the pattern opens with a plain character or class; a word-start guard in
+    front (``(?<!\\w)``) makes it try every position. So past the text's start the pattern
+    opens with the non-word character before the word instead, and the words are grouped by
+    first character so most branches fail on it. Capture groups tell the family.
+    """
+
+    def __init__(self, words: Iterable[tuple[str, str]]) -> None:
+        # ``words``: (family, regex), each regex opening with a plain word character; where two
+        # share a first character the earlier one is tried first, as in one alternation.
+        by_first: dict[str, list[tuple[str, str]]] = {}
+        for family, word in words:
+            by_first.setdefault(word[0], []).append((family, word[1:]))
+        families: list[str] = [""]  # by group number
+        branches = []
+        for first, rests in by_first.items():
+            # One group per run of one family's words (a group per word slows the search).
+            runs = [(family, [rest for _, rest in run]) for family, run in itertools.groupby(rests, lambda r: r[0])]
+            branches.append(re.escape(first) + "(?:" + "|".join(f"({'|'.join(run)})" for _, run in runs) + ")")
+            families.extend(family for family, _ in runs)
+        alternation = "(?:" + "|".join(branches) + r")\b"
+        self._at_start = re.compile(alternation)
+        self._after_non_word = re.compile(r"\W" + alternation)
+        self._families = tuple(families)
+
+    def finditer(self, text: str) -> Iterator[tuple[str, int, int]]:
+        families = self._families
+        m = self._at_start.match(text)
+        if m is not None:
+            yield families[m.lastindex or 0], m.start(), m.end()
+        # From one character back: a word ending in a non-word character may precede the next.
+        pos = m.end() - 1 if m is not None else 0
+        search = self._after_non_word.search
+        while (m := search(text, pos)) is not None:
+            yield families[m.lastindex or 0], m.start() + 1, m.end()
+            pos = m.end() - 1
+
+
+def _variants(words: Iterable[str], *, cased: bool) -> list[str]:
+    """The regexes of ``_alt``'s words, in its order (longest first)."""
+    variants: set[str] = set()
+    for w in words:
+        variants.update({w.title(), w.upper()} if cased else {w})
+    escaped = [re.escape(v).replace(r"\ ", r"\s+") for v in sorted(variants, key=len, reverse=True)]
+    if cased:
+        return escaped
+    # The first character as written or upper-cased (``_alt``'s look-ahead), the rest in any case.
+    return [f"{first}(?i:{e[len(first):]})" for e in escaped for first in dict.fromkeys((e[0], e[0].upper()))]
+
+
+@lru_cache(maxsize=1)
+def _anchors() -> _Anchors:
+    """Cheap anchors: the full patterns only run in windows around these words."""
+    w = _words()
+    keywords = sorted({"ago", *(phrase.split()[-1] for phrase in (*w["relative"], *w["periods"]))})
+    return _Anchors(
+        [
+            *(("month", v) for v in _variants(w["months"], cased=True)),
+            *(("month", v) for v in _variants(w["month_abbreviations"], cased=True)),
+            *(("weekday", v) for v in _variants(w["weekdays"], cased=True)),
+            ("year", r"1(?:9\d\d)"),
+            ("year", r"2(?:0\d\d)"),
+            *(("keyword", v) for v in _variants(keywords, cased=False)),
+        ]
     )
 
 
@@ -513,8 +577,8 @@ def find_dates(text: str, *, published: date | None) -> list[DateMention]:
     # Running every pattern over the whole text is too slow for long articles: one
     # cheap scan finds anchor words, and each family of patterns runs near its anchors.
     anchors: dict[str, list[tuple[int, int]]] = {}
-    for m in _patterns().trigger.finditer(text):
-        anchors.setdefault(m.lastgroup or "", []).append(m.span())
+    for family, start, end in _anchors().finditer(text):
+        anchors.setdefault(family, []).append((start, end))
     families = _families()
     found: set[_Candidate] = set()
     for family, spans in anchors.items():
