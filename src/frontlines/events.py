@@ -48,7 +48,7 @@ import bisect
 import functools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from importlib import resources
@@ -212,6 +212,45 @@ def detect_all(sentence: str) -> list[Trigger]:
     return list(_detect_all(sentence))
 
 
+class _WordStartScan:
+    """The match spans of ``\\b`` + ``body``, for a ``body`` whose every match opens with a word
+    character (as every trigger does): so each match follows the text's start or a non-word
+    character.
+
+    Python's regex engine skips quickly only to where a pattern's first character can occur,
+    and only when the pattern opens with a plain character or class: a ``\\b`` in front makes it
+    try every position. Opening with ``\\W`` (the character before the word) lets it skip.
+    """
+
+    __slots__ = ("_at_start", "_after_non_word")
+
+    def __init__(self, body: str, flags: int = 0) -> None:
+        self._at_start = re.compile(body, flags)
+        self._after_non_word = re.compile(r"\W" + body, flags)
+
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        m = self._at_start.match(text)
+        if m is not None:
+            yield m.span()
+        # From one character back: a match ending in a non-word character may precede the next.
+        pos = m.end() - 1 if m is not None else 0
+        search = self._after_non_word.search
+        while (m := search(text, pos)) is not None:
+            yield m.start() + 1, m.end()
+            pos = max(m.end() - 1, m.start() + 1)
+
+
+@functools.lru_cache(maxsize=1)
+def _trigger_scans() -> tuple[tuple[tuple[str, _WordStartScan], ...], tuple[tuple[str, _WordStartScan], ...]]:
+    """``Lexicon.triggers_lower`` and ``Lexicon.triggers`` as scans (``_alternation`` opens each
+    with ``\\b``)."""
+    lex = lexicon()
+    return tuple(
+        tuple((sub, _WordStartScan(p.pattern.removeprefix(r"\b"), p.flags)) for sub, p in triggers)
+        for triggers in (lex.triggers_lower, lex.triggers)
+    )  # type: ignore[return-value]
+
+
 # Corpora repeat sentences (agency boilerplate, republished reports): each is scanned once.
 @functools.lru_cache(maxsize=4096)
 def _detect_all(sentence: str) -> tuple[Trigger, ...]:
@@ -220,18 +259,19 @@ def _detect_all(sentence: str) -> tuple[Trigger, ...]:
     found: list[Trigger] = []
     lower = sentence.lower()
     # Lower-casing keeps offsets for all but a few characters (e.g. "İ"); those fall back.
+    scans_lower, scans = _trigger_scans()
     if len(lower) == len(sentence):
-        text, triggers, screen = lower, lex.triggers_lower, lex.trigger_screen.candidates(lower)
+        text, triggers, screen = lower, scans_lower, lex.trigger_screen.candidates(lower)
     else:
-        text, triggers, screen = sentence, lex.triggers, -1
-    for k, (sub, pattern) in enumerate(triggers):
+        text, triggers, screen = sentence, scans, -1
+    for k, (sub, scan) in enumerate(triggers):
         if not screen >> k & 1:
             continue
-        for m in pattern.finditer(text):
-            if m.end() == m.start() or 1 in taken[m.start() : m.end()]:
+        for start, end in scan.spans(text):
+            if end == start or 1 in taken[start:end]:
                 continue
-            taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
-            found.append(Trigger(sub_event_type=sub, start=m.start(), end=m.end()))
+            taken[start:end] = b"\x01" * (end - start)
+            found.append(Trigger(sub_event_type=sub, start=start, end=end))
     found.sort(key=lambda t: t.start)
     return tuple(found)
 
