@@ -21,10 +21,15 @@ import ahocorasick
 # Literals shorter than this would pass almost every text: the pattern then runs unscreened.
 MIN_LITERAL = 2
 
+
 # Characters that case-insensitive matching equates with an ASCII letter although their
 # ``str.lower()`` is not that letter ("ſ" matches "s", "ı" and "İ" match "i"): a text holding
 # one is never screened for case-insensitive patterns.
-_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f]")
+def _folds_to_ascii(text: str) -> bool:
+    # Substring tests, not a regex: a class of non-ASCII letters is tried at every position,
+    # while "in" answers at once when the text's characters are all narrower than the letter.
+    return "\u0130" in text or "\u0131" in text or "\u017f" in text
+
 
 _REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
 _ATOMIC = getattr(sre, "ATOMIC_GROUP", None)
@@ -131,7 +136,7 @@ class LiteralScreen:
             for _, bits in self._exact.iter(text):
                 mask |= bits
         if self._lower is not None:
-            if _FOLDS_TO_ASCII.search(text):
+            if _folds_to_ascii(text):
                 mask |= self._folded
             else:
                 for _, bits in self._lower.iter(text.lower()):
