@@ -17,13 +17,13 @@ from frontlines.actors import (
     Discovery,
     _builtin_path,
     _first_letter_alternation,
-    _Guarded,
     _normalise,
     discover,
     normalise,
     validate_file,
 )
 from frontlines.errors import KnowledgeBaseError
+from frontlines.literals import GuardedPattern
 from frontlines.nlp import EntitySpan
 from frontlines.records import Actor, ActorLink
 
@@ -747,4 +747,4 @@ def test_a_guarded_pattern_finds_what_the_whole_pattern_finds(text: str) -> None
     for guard in (r"\b", r"(?<![\w.])(?=[A-Z])"):
         body = rf"{_first_letter_alternation(words)}(?![\w’']|\.\w)"
         whole = re.compile(guard + "(?:" + "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w))) + r")(?![\w’']|\.\w)")
-        assert [m.span() for m in _Guarded(guard, body).finditer(text)] == [m.span() for m in whole.finditer(text)]
+        assert [m.span() for m in GuardedPattern(guard, body).finditer(text)] == [m.span() for m in whole.finditer(text)]

@@ -592,14 +592,3 @@ def test_by_sentence_is_the_pairwise_within(gaps: list[int], spans: list[tuple[i
     items = [Mention(start=a, end=a + n, text="x", kind="place") for a, n in spans]
     expected = [[m for m in items if _within(m, s)] for s in sentences]
     assert _by_sentence(items, sentences) == expected
-
-
-@given(st.text(alphabet="ab .-_\nİ", max_size=40))
-@settings(max_examples=300, deadline=None)
-def test_word_start_scan_is_the_word_bounded_pattern(text: str) -> None:
-    # Every match of these bodies opens with a word character, as every trigger's does.
-    from frontlines.events import _WordStartScan
-
-    for body in (r"(?:ab?|ba)\b", r"a(?:b|\.)", r"(?:b+ a)\b"):
-        expected = [m.span() for m in re.finditer(r"\b" + body, text)]
-        assert list(_WordStartScan(body).spans(text)) == expected

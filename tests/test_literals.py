@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from frontlines import actors, events, numbers, relations
-from frontlines.literals import LiteralScreen, required_literals
+from frontlines.literals import GuardedPattern, LiteralScreen, WordStartPattern, required_literals
 
 
 @pytest.mark.parametrize(
@@ -125,3 +125,20 @@ def test_detect_all_equals_an_unscreened_scan(sentence: str) -> None:
                 expected.append(events.Trigger(sub_event_type=sub, start=m.start(), end=m.end()))
     expected.sort(key=lambda t: t.start)
     assert events.detect_all(sentence) == expected
+
+
+def test_a_guarded_pattern_finds_what_the_pattern_with_its_look_behind_finds() -> None:
+    words = r"(W\. Va\.|Va\.|Ga\.)(?!\w)"
+    with_lookbehind = re.compile(r"(?<![\w.])" + words)
+    for text in ["Elkins, W. Va. and Athens, Ga.", "SW. Va. is no state", "x.Ga. Ga.", "Va.Va. Va.", ""]:
+        found = [m.span() for m in GuardedPattern(r"(?<![\w.])", re.compile(words)).finditer(text)]
+        assert found == [m.span() for m in with_lookbehind.finditer(text)], text
+
+
+@given(st.text(alphabet="ab .-_\nİ", max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_word_start_pattern_is_the_word_bounded_pattern(text: str) -> None:
+    # Every match of these bodies opens with a word character, as the class requires.
+    for body in (r"(?:ab?|ba)\b", r"a(?:b|\.)", r"(?:b+ a)\b", r"(a)(?:(b)|(\.))"):
+        expected = [(m.start(), m.end(), m.lastindex) for m in re.finditer(r"\b" + body, text)]
+        assert [(start, m.end(), m.lastindex) for start, m in WordStartPattern(body).finditer(text)] == expected

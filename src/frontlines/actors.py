@@ -29,7 +29,7 @@ from rapidfuzz import fuzz, process
 
 from frontlines.datafiles import SAFE_LOADER, load_yaml
 from frontlines.errors import KnowledgeBaseError
-from frontlines.literals import LiteralScreen
+from frontlines.literals import GuardedPattern, LiteralScreen
 from frontlines.nlp import EntitySpan
 from frontlines.records import RELATION_KINDS, Actor, ActorLink, Mention
 
@@ -543,33 +543,6 @@ def _first_letter_alternation(words: Sequence[str]) -> str:
     return "(?:" + "|".join(f"{re.escape(first)}(?:{'|'.join(rest)})" for first, rest in groups.items()) + ")"
 
 
-class _Guarded:
-    """Finds the matches of the pattern ``guard + body``, ``guard`` being zero-width (``\\b``,
-    look-behinds) and ``body`` never matching the empty string.
-
-    Python's regex engine skips quickly to where a pattern's first character can occur only
-    when the pattern opens with that character; a ``\\b`` or look-behind in front makes it try
-    the whole pattern at every position. So the body is searched alone and the guard tested
-    where it matched (a failed guard resumes the search one character on, as the engine does).
-    """
-
-    __slots__ = ("body", "_guard")
-
-    def __init__(self, guard: str, body: str) -> None:
-        self._guard = re.compile(guard)
-        self.body = re.compile(body)
-
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        search, guard = self.body.search, self._guard.match
-        pos = 0
-        while (m := search(text, pos)) is not None:
-            if guard(text, m.start()):
-                yield m
-                pos = m.end()
-            else:
-                pos = m.start() + 1
-
-
 _CAP_TOKEN = r"[A-Z][\w]*(?:-[A-Za-z][\w]*)*"
 _DISC_TOKEN = r"(?:\d+(?:st|nd|rd|th)|[A-Z][\w]*(?:-[A-Za-z][\w]*)*)"
 
@@ -790,7 +763,7 @@ class ActorMatcher:
         acronyms = {a: ids for a, ids in base._by_acronym.items()}
         self._acronyms = acronyms
         self._acronym_re = (
-            _Guarded(r"(?<![\w.&])(?<![A-Z]-)", rf"{_alternation(list(acronyms), flexible_space=False)}(?![\w&]|-[A-Z])")
+            GuardedPattern(r"(?<![\w.&])(?<![A-Z]-)", rf"{_alternation(list(acronyms), flexible_space=False)}(?![\w&]|-[A-Z])")
             if acronyms
             else None
         )
@@ -805,7 +778,7 @@ class ActorMatcher:
         self._demonyms = demonyms
         force = _alternation(p["force_words"])
         self._nationality_re = (
-            _Guarded(
+            GuardedPattern(
                 r"\b",
                 rf"(?P<demonym>{_alternation(list(demonyms), flexible_space=False)})\)?"
                 rf"[\s-]+(?i:(?:(?:government|regime|state)[\s-]+)?{force})(?![\w-])"
@@ -814,7 +787,7 @@ class ActorMatcher:
             if demonyms
             else None
         )
-        self._backed_re = _Guarded(
+        self._backed_re = GuardedPattern(
             r"\b",
             rf"(?P<demonym>[A-Z][A-Za-z.]+)[\s-](?i:{_alternation(p['backed_words'])})"
             rf"\s+(?i:{_alternation(p['backed_heads'])})\b"
@@ -839,7 +812,7 @@ class ActorMatcher:
             k.lower(): tuple(v or ()) for k, v in (p.get("backrefs") or {}).items()
         }
         self._backrefs = backrefs
-        self._backref_re = _Guarded(
+        self._backref_re = GuardedPattern(
             r"\b",
             rf"(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?P<word>(?i:{_alternation(list(backrefs))}))(?![\w-])"
         )
@@ -891,7 +864,7 @@ class ActorMatcher:
         self._country_alias = dict(p.get("country_aliases") or {})
         country = _first_letter_alternation(sorted(countries))
         # a country name ("the" before it is taken in by _states)
-        self._country_re = _Guarded(r"(?<![\w.])(?=[A-Z])", rf"(?:{country})(?![\w’']|\.\w)")
+        self._country_re = GuardedPattern(r"(?<![\w.])(?=[A-Z])", rf"(?:{country})(?![\w’']|\.\w)")
         self._state_acronyms = frozenset(p.get("state_acronyms") or ())
         self._state_cue_re = re.compile(rf"\b(?i:{_alternation(p.get('state_cues') or ['with'])})\s+$")
         self._state_not_before = frozenset(w.lower() for w in p.get("state_not_before") or ())

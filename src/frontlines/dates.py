@@ -49,6 +49,7 @@ from importlib import resources
 from typing import Any
 
 from frontlines.datafiles import load_yaml
+from frontlines.literals import WordStartPattern
 
 __all__ = ["DateMention", "find_dateline", "find_dates", "parse_published"]
 
@@ -196,11 +197,9 @@ class _Anchors:
     """The anchor words of ``find_dates``: month and weekday names, years and relative-date
     keywords, each a whole word, as ``(family, start, end)`` in text order.
 
-    Python's regex engine skips quickly only to where a pattern's first character can occur,
-    and only when the pattern opens with a plain character or class; a word-start guard in
-    front (``(?<!\\w)``) makes it try every position. So past the text's start the pattern
-    opens with the non-word character before the word instead, and the words are grouped by
-    first character so most branches fail on it. Capture groups tell the family.
+    A ``WordStartPattern`` (no word-start guard for the engine to try at every position), the
+    words grouped by first character so most branches fail on it. Capture groups tell the
+    family.
     """
 
     def __init__(self, words: Iterable[tuple[str, str]]) -> None:
@@ -216,22 +215,13 @@ class _Anchors:
             runs = [(family, [rest for _, rest in run]) for family, run in itertools.groupby(rests, lambda r: r[0])]
             branches.append(re.escape(first) + "(?:" + "|".join(f"({'|'.join(run)})" for _, run in runs) + ")")
             families.extend(family for family, _ in runs)
-        alternation = "(?:" + "|".join(branches) + r")\b"
-        self._at_start = re.compile(alternation)
-        self._after_non_word = re.compile(r"\W" + alternation)
+        self._pattern = WordStartPattern("(?:" + "|".join(branches) + r")\b")
         self._families = tuple(families)
 
     def finditer(self, text: str) -> Iterator[tuple[str, int, int]]:
         families = self._families
-        m = self._at_start.match(text)
-        if m is not None:
-            yield families[m.lastindex or 0], m.start(), m.end()
-        # From one character back: a word ending in a non-word character may precede the next.
-        pos = m.end() - 1 if m is not None else 0
-        search = self._after_non_word.search
-        while (m := search(text, pos)) is not None:
-            yield families[m.lastindex or 0], m.start() + 1, m.end()
-            pos = m.end() - 1
+        for start, m in self._pattern.finditer(text):
+            yield families[m.lastindex or 0], start, m.end()
 
 
 def _variants(words: Iterable[str], *, cased: bool) -> list[str]:

@@ -57,7 +57,7 @@ from typing import Any
 from frontlines.datafiles import load_yaml
 from frontlines.dates import DateMention
 from frontlines.gazetteer import normalise
-from frontlines.literals import LiteralScreen
+from frontlines.literals import LiteralScreen, WordStartPattern
 from frontlines.nlp import DOC_TEXT, Sentence
 from frontlines.numbers import FatalityClaim, find_fatalities
 from frontlines.places import translit_key
@@ -212,41 +212,13 @@ def detect_all(sentence: str) -> list[Trigger]:
     return list(_detect_all(sentence))
 
 
-class _WordStartScan:
-    """The match spans of ``\\b`` + ``body``, for a ``body`` whose every match opens with a word
-    character (as every trigger does): so each match follows the text's start or a non-word
-    character.
-
-    Python's regex engine skips quickly only to where a pattern's first character can occur,
-    and only when the pattern opens with a plain character or class: a ``\\b`` in front makes it
-    try every position. Opening with ``\\W`` (the character before the word) lets it skip.
-    """
-
-    __slots__ = ("_at_start", "_after_non_word")
-
-    def __init__(self, body: str, flags: int = 0) -> None:
-        self._at_start = re.compile(body, flags)
-        self._after_non_word = re.compile(r"\W" + body, flags)
-
-    def spans(self, text: str) -> Iterator[tuple[int, int]]:
-        m = self._at_start.match(text)
-        if m is not None:
-            yield m.span()
-        # From one character back: a match ending in a non-word character may precede the next.
-        pos = m.end() - 1 if m is not None else 0
-        search = self._after_non_word.search
-        while (m := search(text, pos)) is not None:
-            yield m.start() + 1, m.end()
-            pos = max(m.end() - 1, m.start() + 1)
-
-
 @functools.lru_cache(maxsize=1)
-def _trigger_scans() -> tuple[tuple[tuple[str, _WordStartScan], ...], tuple[tuple[str, _WordStartScan], ...]]:
+def _trigger_scans() -> tuple[tuple[tuple[str, WordStartPattern], ...], tuple[tuple[str, WordStartPattern], ...]]:
     """``Lexicon.triggers_lower`` and ``Lexicon.triggers`` as scans (``_alternation`` opens each
     with ``\\b``)."""
     lex = lexicon()
     return tuple(
-        tuple((sub, _WordStartScan(p.pattern.removeprefix(r"\b"), p.flags)) for sub, p in triggers)
+        tuple((sub, WordStartPattern(p.pattern.removeprefix(r"\b"), p.flags)) for sub, p in triggers)
         for triggers in (lex.triggers_lower, lex.triggers)
     )  # type: ignore[return-value]
 
@@ -267,7 +239,8 @@ def _detect_all(sentence: str) -> tuple[Trigger, ...]:
     for k, (sub, scan) in enumerate(triggers):
         if not screen >> k & 1:
             continue
-        for start, end in scan.spans(text):
+        for start, m in scan.finditer(text):
+            end = m.end()
             if end == start or 1 in taken[start:end]:
                 continue
             taken[start:end] = b"\x01" * (end - start)

@@ -7,12 +7,19 @@ required words are read off the pattern's own parse (``required_literals``), so 
 stay plain regular expressions; ``LiteralScreen`` tests the words of many patterns in one
 Aho-Corasick pass. A screen is a necessary condition only: where it lets a pattern through,
 the pattern itself decides, so results are those of running every pattern everywhere.
+
+The second trick here is about where a search starts. Python's regex engine skips quickly to
+where a pattern's first character can occur only when the pattern opens with a plain
+character or class; a zero-width guard in front (``\\b``, a look-behind) makes it try the whole
+pattern at every position. ``GuardedPattern`` searches the body alone and tests the guard
+where it matched; ``WordStartPattern`` opens a word-bounded body with the non-word character
+before it. Both find what the guarded pattern finds.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
@@ -152,3 +159,55 @@ def _automaton(words: dict[str, int]) -> ahocorasick.Automaton | None:
         automaton.add_word(word, bits)
     automaton.make_automaton()
     return automaton
+
+
+class GuardedPattern:
+    """The matches of the pattern ``guard + body``, ``guard`` being zero-width (``\\b``,
+    look-behinds) and ``body`` never matching the empty string, as matches of ``body``.
+
+    The body is searched alone and the guard tested where it matched; a failed guard resumes
+    the search one character on, as the engine itself would.
+    """
+
+    __slots__ = ("body", "_guard")
+
+    def __init__(self, guard: str, body: str | re.Pattern[str], flags: int = 0) -> None:
+        self._guard = re.compile(guard, flags)
+        self.body = body if isinstance(body, re.Pattern) else re.compile(body, flags)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        search, guard = self.body.search, self._guard.match
+        pos = 0
+        while (m := search(text, pos)) is not None:
+            if guard(text, m.start()):
+                yield m
+                pos = m.end()
+            else:
+                pos = m.start() + 1
+
+
+class WordStartPattern:
+    """The matches of ``\\b + body`` for a ``body`` whose every match opens with a word character
+    (so each follows the text's start or a non-word character), as ``(start, match)`` pairs.
+
+    Past the text's start the pattern searched is ``\\W + body``, which the engine can skip
+    through; ``start`` is where the body's match begins (the match object's own span includes
+    the non-word character before it). Group numbers are the body's.
+    """
+
+    __slots__ = ("_at_start", "_after_non_word")
+
+    def __init__(self, body: str, flags: int = 0) -> None:
+        self._at_start = re.compile(body, flags)
+        self._after_non_word = re.compile(r"\W" + body, flags)
+
+    def finditer(self, text: str) -> Iterator[tuple[int, re.Match[str]]]:
+        m = self._at_start.match(text)
+        if m is not None:
+            yield 0, m
+        # From one character back: a match ending in a non-word character may precede the next.
+        pos = m.end() - 1 if m is not None else 0
+        search = self._after_non_word.search
+        while (m := search(text, pos)) is not None:
+            yield m.start() + 1, m
+            pos = m.end() - 1
