@@ -741,3 +741,29 @@ def test_names_decode_to_the_same_readings_and_lists() -> None:
         assert key in loaded and loaded[key] == choices and loaded.get(key) is loaded[key]
     assert "gondor" not in loaded and loaded.get("gondor") is None and loaded.get("gondor", ()) == ()
     assert list(loaded) == list(lists) and len(loaded) == 4
+
+
+def test_a_built_index_and_the_cache_it_writes_look_up_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A fresh build leaves the name codes and the article-free names to the cache writer.
+    monkeypatch.setenv("FRONTLINES_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(places, "CACHE_MIN_PLACES", 1)
+    conn = _store(tmp_path / "tiny.txt", ROWS)
+    built = PlaceResolver(conn)
+    wait_for_background_writes()
+    with monkeypatch.context() as mp:
+        mp.setattr(PlaceResolver, "_build_index", None)  # must come from the cache
+        loaded = PlaceResolver(conn)
+    assert built.unarticled is None and loaded.unarticled == {
+        "maarrat al numan": "maarrat numan", "maarat al numan": "maarat numan"}
+    assert list(built.names) == list(loaded.names) and len(built.names) == len(loaded.names)
+    for key in built.names:
+        assert key in built.names and built.names.get(key) is built.names[key] == loaded.names[key]
+    assert "gondor" not in built.names and built.names.get("gondor") is None
+    with pytest.raises(KeyError):
+        built.names["gondor"]
+    assert built._fuzzy_search("maaret al numman")  # found through the article-free names
+    for key in ["maaret al numman", "maarrat an numan", "edorass"]:
+        assert built._fuzzy_search(key) == loaded._fuzzy_search(key)
+    assert built._stripped == loaded._stripped

@@ -21,7 +21,7 @@ import sqlite3
 import sys
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -443,6 +443,12 @@ def _strip_articles(norm: str) -> str:
     return " ".join(w for w in norm.split() if w not in _KEY_ARTICLES)
 
 
+def _unarticled(names: Iterable[str]) -> dict[str, str]:
+    """Those of ``names`` (six letters or more) with an Arabic article -> the name without
+    it: the fuzzy match compares them so."""
+    return {name: _strip_articles(name) for name in names if len(name) >= 6 and _HAS_ARTICLE.search(name)}
+
+
 class _Entry(NamedTuple):
     """A gazetteer place held in memory (a Place is only built for what is returned)."""
 
@@ -496,52 +502,73 @@ _SHARED_FIELDS = ("country", "cc", "admin1", "admin2", "feature", "source")
 
 
 class _Names(Mapping[str, list[tuple[int, str]]]):
-    """Normalised gazetteer name -> its readings [(entry index, kind)], held as one int per
-    name and decoded on first use. Nine names in ten have one reading, coded as index * 4 +
-    kind; others are a negative int pointing into ``multi``. Reading 330,000 ints from the
-    index cache, where the cyclic collector never looks, costs a fraction of what as many
-    lists of tuples do. A name decodes to the same list each time: callers test identity."""
+    """Normalised gazetteer name -> its readings [(entry index, kind)]. Read from the index
+    cache, it holds one int per name (``codes``), decoded on first use: nine names in ten
+    have one reading, coded as index * 4 + kind; others are a negative int pointing into
+    ``multi``. Reading 330,000 ints, where the cyclic collector never looks, costs a fraction
+    of what as many lists of tuples do. Built in this process, it holds the lists as they are
+    and encodes only when the cache writer asks. A name gives the same list each time:
+    callers test identity."""
 
-    __slots__ = ("codes", "multi", "_decoded")
+    __slots__ = ("_by_name", "_decoded", "_codes", "_multi")
 
     def __init__(self, codes: dict[str, int], multi: list[list[tuple[int, str]]]) -> None:
-        self.codes = codes
-        self.multi = multi
+        self._by_name: Mapping[str, Any] = codes  # every name, with its code or its readings
         self._decoded: dict[str, list[tuple[int, str]]] = {}
+        self._codes: dict[str, int] | None = codes
+        self._multi: list[list[tuple[int, str]]] | None = multi
 
     @classmethod
     def from_lists(cls, names: dict[str, list[tuple[int, str]]]) -> _Names:
+        out = cls({}, [])
+        # Every name is decoded already; the codes are the cache writer's work (``codes``).
+        out._by_name = out._decoded = names
+        out._codes = out._multi = None
+        return out
+
+    @property
+    def codes(self) -> dict[str, int]:
+        if self._codes is None:
+            self._codes, self._multi = self._encode()
+        return self._codes
+
+    @property
+    def multi(self) -> list[list[tuple[int, str]]]:
+        if self._multi is None:
+            self._codes, self._multi = self._encode()
+        return self._multi
+
+    def _encode(self) -> tuple[dict[str, int], list[list[tuple[int, str]]]]:
         codes: dict[str, int] = {}
         multi: list[list[tuple[int, str]]] = []
-        for key, choices in names.items():
+        for key, choices in self._decoded.items():
             if len(choices) == 1 and choices[0][1] in _KIND_CODES:
                 codes[key] = choices[0][0] * 4 + _KIND_CODES.index(choices[0][1])
             else:
                 codes[key] = ~len(multi)
                 multi.append(choices)
-        out = cls(codes, multi)
-        out._decoded.update(names)
-        return out
+        return codes, multi
 
     def __contains__(self, key: object) -> bool:
-        return key in self.codes
+        return key in self._by_name
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.codes)
+        return iter(self._by_name)
 
     def __len__(self) -> int:
-        return len(self.codes)
+        return len(self._by_name)
 
     def __getitem__(self, key: str) -> list[tuple[int, str]]:
         found = self._decoded.get(key)
         if found is None:
-            found = self._decoded[key] = self._decode(self.codes[key])
+            # Built here, _by_name is _decoded: a name missing there raises KeyError.
+            found = self._decoded[key] = self._decode(self._by_name[key])
         return found
 
     def get(self, key: str, default: Any = None) -> Any:
         found = self._decoded.get(key)
         if found is None:
-            code = self.codes.get(key)
+            code = self._by_name.get(key)
             if code is None:
                 return default
             found = self._decoded[key] = self._decode(code)
@@ -632,13 +659,12 @@ class PlaceResolver:
         """Everything ``_INDEX_FIELDS`` names, from the store and the packaged data files."""
         # Rows come in rowid order (the order of the cached index and of ties between places).
         rows = conn.execute(
-            "SELECT rowid, id, name, latitude, longitude, country, country_code, admin1, admin2,"
+            "SELECT id, name, latitude, longitude, country, country_code, admin1, admin2,"
             " feature, population, source FROM places ORDER BY rowid"
-        ).fetchall()
-        make = _Entry._make
-        self.entries: list[_Entry] = [make(row[1:]) for row in rows]
-        pos = {row[1]: i for i, row in enumerate(rows)}
-        del rows
+        )
+        # Each row as it comes is an _Entry's fields: made without a Python call per row.
+        self.entries: list[_Entry] = list(map(tuple.__new__, repeat(_Entry), rows))
+        pos = {e.id: i for i, e in enumerate(self.entries)}
         self.priors: list[float] = [e.prior for e in self.entries]
         names: dict[str, list[tuple[int, str]]] = {}
         self.abbrevs: dict[str, int] = {}
@@ -730,9 +756,8 @@ class PlaceResolver:
         for name in names:
             if len(name) >= 6:
                 self._keys.setdefault(f"{name[0]}{len(name)}", []).append(name)
-        # Those names with an Arabic article, without it: the fuzzy match compares them so.
-        self.unarticled = {name: _strip_articles(name) for name in names
-                           if len(name) >= 6 and _HAS_ARTICLE.search(name)}
+        # Left to the cache writer: this process strips each fuzzy block on first use.
+        self.unarticled: dict[str, str] | None = None
         self.names = _Names.from_lists(names)
 
     def _save_index(self, path: Path) -> None:
@@ -753,6 +778,7 @@ class PlaceResolver:
                 columns[i] = list(map(sys.intern, columns[i]))
             state["entries"] = columns
             state["names"] = [self.names.codes, self.names.multi]
+            state["unarticled"] = _unarticled(self.names)
             state["automaton"] = pickle.dumps(self.automaton, protocol=pickle.HIGHEST_PROTOCOL)
             tmp.write_bytes(marshal.dumps({"key": path.name, "state": state}))
 
@@ -1433,7 +1459,8 @@ class PlaceResolver:
             block = self._stripped.get(block_key)
             if block is None:
                 names = self._keys.get(block_key, [])
-                block = self._stripped[block_key] = (list(map(self.unarticled.get, names, names)), names)
+                unarticled = self.unarticled if self.unarticled is not None else _unarticled(names)
+                block = self._stripped[block_key] = (list(map(unarticled.get, names, names)), names)
             stripped, names = block
             for _, _score, pos in process.extract(
                 query, stripped, scorer=fuzz.ratio, score_cutoff=82, limit=5
