@@ -36,6 +36,12 @@ def test_migrations_are_recorded_once(db_path):
         assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def test_no_index_is_kept_that_no_query_uses(db_path):
+    with Store(db_path) as store:
+        indexes = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "mentions_resolved" not in indexes
+
+
 def test_write_is_idempotent_and_replaces_a_documents_results(db_path):
     with Store(db_path) as store:
         a = article("d1")
