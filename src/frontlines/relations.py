@@ -414,6 +414,10 @@ def _dependency_relations(text: str, items: Sequence[tuple[Sentence, list[_Ent],
     docs_in_order = [given[(s.start, s.end)] for s, _, _, _ in todo]
     for (sentence, ents, day, precision), doc in zip(todo, docs_in_order, strict=True):
         spans = [(e.start - sentence.start, e.end - sentence.start, e) for e in ents]
+        # A token reads "alongside" or "together" only where the sentence's text holds the word:
+        # most sentences need no walk of a verb's subtree to find one.
+        lowered = text[sentence.start : sentence.end].lower()
+        together = "alongside" in lowered or "together" in lowered
 
         def ent_at(token: Any, depth: int = 0) -> _Ent | None:
             for a, b, e in spans:
@@ -476,7 +480,7 @@ def _dependency_relations(text: str, items: Sequence[tuple[Sentence, list[_Ent],
             if any(c.dep_ == "neg" for c in token.children):
                 continue
             if verb:
-                if any(c.lower_ in ("alongside", "together") for c in token.subtree):
+                if together and any(c.lower_ in ("alongside", "together") for c in token.subtree):
                     continue
                 pairs.append((subjects(token), objects(token)))
             else:  # a hostile noun
