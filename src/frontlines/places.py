@@ -649,6 +649,8 @@ class PlaceResolver:
         self._stripped: dict[str, tuple[list[str], list[str]]] = {}
         self._fuzzy_cache: dict[str, list[tuple[int, str]]] = {}
         self._cells_cache: dict[str, frozenset[tuple[int, int]]] = {}
+        self._name_like: dict[tuple[str, str], bool] = {}  # see ``_scan``
+        self._strong_names: dict[str, bool] = {}
         self._states_cache: dict[str, set[tuple[str, str]]] = {}
         self._country_cells: dict[tuple[str, str, int], frozenset[tuple[int, int]] | None] = {}
         self._county_memo: tuple[str, list[tuple[str, str]]] = ("", [])
@@ -941,15 +943,15 @@ class PlaceResolver:
             if "." in text[o_start:o_end] and text[o_end:o_end + 1] == ".":
                 o_end += 1  # the closing dot of "U.S." belongs to the name
             span = text[o_start:o_end]
-            if not self._looks_like_name(span, key) or _SENTENCE_BREAK.search(span):
+            # A story names its places again and again ("Aleppo" a dozen times): what the
+            # span's own letters say is worked out once per spelling.
+            name_like = self._name_like.get((span, key))
+            if name_like is None:
+                if len(self._name_like) > 50_000:
+                    self._name_like.clear()  # bounded memory in long runs
+                name_like = self._name_like[span, key] = self._spelt_like_name(span, key)
+            if not name_like:
                 continue
-            if _unpossessed(span, len(span)) < len(span) and self._possessive_of_name(key):
-                continue  # "Canada's" is Canada's, not the Mexican town Cañadas
-            if span.isupper() and len(key) <= 3 and key in self.names and not any(
-                    kind == "code" or self.entries[i].feature in AREA_FEATURES
-                    or self.entries[i].feature == "capital" or self.entries[i].population >= 1_000_000
-                    for i, kind in self.names[key]):
-                continue  # "ARA News", "BBC": capitals are initials, not a town's name
             # "Tarrant County", "Royal Street", "Lake Vermont": the name of another feature,
             # not of the town; the whole span may still come back as an NER candidate.
             if _FEATURE_AFTER.match(text, o_end) or _FEATURE_BEFORE.search(text, max(0, o_start - 8), o_start):
@@ -959,15 +961,29 @@ class PlaceResolver:
             is_cand = (o_start, o_end) in cand_spans
             if key in self.stopwords and not is_cand:
                 continue
-            if key in self.names and not (key in self.demonyms and not self._strong(key, self.names[key])):
+            choices = self.names.get(key)
+            if choices is not None and not (key in self.demonyms and not self._strong_name(key)):
                 # A people's name ("English", "Canadian") means them, not a small town so named.
-                choices = self.names[key]
-                weak = not (is_cand or self._strong(key, choices) or self._placed(text, o_start, o_end))
+                weak = not (is_cand or self._strong_name(key) or self._placed(text, o_start, o_end))
                 hits.append(_Hit(start=o_start, end=o_end, key=key, choices=choices, weak=weak))
             else:
                 hits.append(_Hit(start=o_start, end=o_end, key=key,
                                  choices=[(self.demonyms[key], "demonym")], via="demonym"))
         return hits
+
+    def _spelt_like_name(self, span: str, key: str) -> bool:
+        """Whether the dictionary hit ``span`` (folded: ``key``) is written as a place's name,
+        judged from its own letters: the scan's tests that need no context."""
+        if not self._looks_like_name(span, key) or _SENTENCE_BREAK.search(span):
+            return False
+        if _unpossessed(span, len(span)) < len(span) and self._possessive_of_name(key):
+            return False  # "Canada's" is Canada's, not the Mexican town Cañadas
+        if span.isupper() and len(key) <= 3 and key in self.names and not any(
+                kind == "code" or self.entries[i].feature in AREA_FEATURES
+                or self.entries[i].feature == "capital" or self.entries[i].population >= 1_000_000
+                for i, kind in self.names[key]):
+            return False  # "ARA News", "BBC": capitals are initials, not a town's name
+        return True
 
     def _possessive_of_name(self, key: str) -> bool:
         """Whether ``key``, folded from a span ending in "'s", is better read as the possessive
@@ -1046,6 +1062,15 @@ class PlaceResolver:
             if kind == "name" and not e.source.startswith("geonames"):
                 return True
         return False
+
+    def _strong_name(self, key: str) -> bool:
+        """``_strong`` for all the readings of a gazetteer name, worked out once per name."""
+        found = self._strong_names.get(key)
+        if found is None:
+            if len(self._strong_names) > 50_000:
+                self._strong_names.clear()  # bounded memory in long runs
+            found = self._strong_names[key] = self._strong(key, self.names[key])
+        return found
 
     @staticmethod
     def _placed(text: str, start: int, end: int) -> bool:
