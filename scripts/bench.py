@@ -334,7 +334,9 @@ def main() -> int:
             "CPU seconds are user + system time of the process and its workers: other load on the machine"
             " does not count against them, so the CPU ratio is the steadier figure; with 2 workers the CPU"
             " total includes both workers' model and gazetteer loads. The plain spaCy figures are the"
-            f" medians of {2 * args.repeats} passes, half run before the one-worker ingest and half after it.",
+            f" medians of {2 * args.repeats} passes, half run before the one-worker ingest and half after it."
+            " They use `nlp.pipe(texts, batch_size=32)`, the faster setting here: spaCy's default batch of 256"
+            " articles took 20-30% more CPU over 250 FA-KES articles (2026-11-26), which would flatter the ratios.",
             f"804 FA-KES articles ({base['words']:,} words); ingest stored {one['docs']} documents, {one['events']} events, {one['failed']} failed.",
             f"Gazetteer caches warmed first in their own process ({warm['seconds']:.1f} s; a first use with an empty cache builds"
             " them, see the recognition section). The runs above are repeated in one process, from articles in memory to"
