@@ -318,16 +318,22 @@ def test_a_foreign_city_does_not_vouch_through_its_homonyms(conflict: PlaceResol
     assert found["Palmyra"] == "gn:18"
 
 
-def test_the_index_is_cached_and_a_bad_cache_is_rebuilt(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def index_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of this test's own, where even a tiny gazetteer's index is cached."""
     monkeypatch.setenv("FRONTLINES_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(places, "CACHE_MIN_PLACES", 1)
+    return tmp_path / "cache"
+
+
+def test_the_index_is_cached_and_a_bad_cache_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, index_cache: Path
+) -> None:
     conn = _store(tmp_path / "conflict.txt", CONFLICT_ROWS)
     first = PlaceResolver(conn)
     wait_for_background_writes()  # the index file is written by a child process
     cache = places.index_cache_path(conn)
-    assert cache is not None and cache.parent == tmp_path / "cache" and cache.is_file()
+    assert cache is not None and cache.parent == index_cache and cache.is_file()
     text = "ISIS seized the town of Umm Housh near Halab."
     expected = first.find_places(text)
 
@@ -744,11 +750,9 @@ def test_names_decode_to_the_same_readings_and_lists() -> None:
 
 
 def test_a_built_index_and_the_cache_it_writes_look_up_alike(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, index_cache: Path
 ) -> None:
     # A fresh build leaves the name codes and the article-free names to the cache writer.
-    monkeypatch.setenv("FRONTLINES_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(places, "CACHE_MIN_PLACES", 1)
     conn = _store(tmp_path / "tiny.txt", ROWS)
     built = PlaceResolver(conn)
     wait_for_background_writes()
