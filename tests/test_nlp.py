@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import spacy
 
-from frontlines.nlp import DOC_TEXT, MODEL_NAMES, load_model, parse, split_sentences
+from frontlines.nlp import DOC_TEXT, MODEL_NAMES, entity_spans, load_model, parse, split_sentences
 
 SENTENCES = [
     "The rebels were not able to hold the town that the militants had seized.",
@@ -70,6 +70,23 @@ def test_parses_through_numpy_blas_match_the_default_model() -> None:
     theirs = list(_reference().pipe(SENTENCES))
     for a, b in zip(ours, theirs, strict=True):
         assert [(t.tag_, t.dep_, t.head.i) for t in a] == [(t.tag_, t.dep_, t.head.i) for t in b]
+
+
+def test_stepped_parser_and_ner_match_spacys_compiled_loop() -> None:
+    # parse() and entity_spans() step the parser and the NER from Python (nlp._greedy);
+    # spaCy's own compiled loop (nlp.pipe) over the same loaded models gives the same trees
+    # and entities, empty texts and batches of more than one length-sorted quarter included.
+    texts = [*SENTENCES, "", "Shelling.", " ", *reversed(SENTENCES), "Aid reached Idlib on 3 May, the UN said."]
+    theirs = list(load_model(parser=True, ner=True).pipe(texts))
+    ours = parse(texts, ner=True, batch_size=8)
+    for a, b in zip(ours, theirs, strict=True):
+        assert [(t.dep_, t.head.i, t.is_sent_start) for t in a] == [(t.dep_, t.head.i, t.is_sent_start) for t in b]
+        assert [(e.start_char, e.end_char, e.label_) for e in a.ents] == [(e.start_char, e.end_char, e.label_) for e in b.ents]
+    spans = list(entity_spans(texts, batch_size=4))
+    assert [[(e.start, e.end, e.label) for e in s] for s in spans] == [
+        [(e.start_char, e.end_char, e.label_) for e in d.ents] for d in load_model(parser=False, ner=True).pipe(texts)
+    ]
+    assert any(spans)
 
 
 def test_a_parse_keeps_its_text() -> None:
